@@ -1,0 +1,22 @@
+# Writes version_stamp.h only when its content changes, so a commit does not rebuild everything.
+execute_process(COMMAND git -C ${SRC} rev-parse --short=12 HEAD
+                OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT commit)
+  set(commit "unknown")
+endif()
+execute_process(COMMAND git -C ${SRC} status --porcelain --untracked-files=no
+                OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(dirty)
+  set(commit "${commit}-dirty")
+endif()
+set(build_type "${BUILD_TYPE}")
+if(SANITIZE)
+  set(build_type "${build_type}+asan+ubsan")
+endif()
+set(content "#pragma once\n#define OC_VERSION \"${VERSION}\"\n#define OC_GIT_COMMIT \"${commit}\"\n#define OC_BUILD_TYPE \"${build_type}\"\n")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT "${old}" STREQUAL "${content}")
+  file(WRITE ${OUT} "${content}")
+endif()

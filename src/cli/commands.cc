@@ -1,0 +1,11 @@
+// The one place that lists the CLI's verbs: add a module's registration function here.
+#include "cli/command.h"
+
+namespace oc::cli {
+
+void register_all(Registry& r) {
+  register_version_command(r);
+  register_yaml_commands(r);
+}
+
+}  // namespace oc::cli
