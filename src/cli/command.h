@@ -99,6 +99,7 @@ void register_all(Registry& r);
 // Per-module registration functions, called from register_all.
 void register_version_command(Registry& r);
 void register_yaml_commands(Registry& r);
+void register_cluster_local_commands(Registry& r);
 
 // Parses argv against the registry and runs the chosen command.
 int run(int argc, const char* const* argv, const Registry& registry, const Io& io);

@@ -6,6 +6,7 @@ namespace oc::cli {
 void register_all(Registry& r) {
   register_version_command(r);
   register_yaml_commands(r);
+  register_cluster_local_commands(r);
 }
 
 }  // namespace oc::cli

@@ -13,6 +13,8 @@ struct Error {
   std::string file;
   int line = 0;
   int column = 0;
+  // A code when the failure has one (the HTTP status of an API call), else 0.
+  int code = 0;
 
   Error() = default;
   explicit Error(std::string msg) : message(std::move(msg)) {}
@@ -44,6 +46,10 @@ class Result {
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
+
+  // The value, or `fallback` when this holds an error.
+  T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
+  T value_or(T fallback) && { return ok() ? std::get<0>(std::move(v_)) : std::move(fallback); }
 
   const Error& error() const { return std::get<1>(v_); }
   Error&& take_error() && { return std::get<1>(std::move(v_)); }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "core/base64.h"
 #include "core/scalar.h"
 #include "core/utf8.h"
 #include "core/yaml.h"
@@ -58,30 +59,10 @@ inline bool is_bom_at_start(std::string_view s) {
 }
 
 std::string base64_lines(std::string_view s) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string enc;
-  enc.reserve((s.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    uint32_t v = (uint8_t(s[i]) << 16) | (uint8_t(s[i + 1]) << 8) | uint8_t(s[i + 2]);
-    enc.push_back(kAlphabet[v >> 18]);
-    enc.push_back(kAlphabet[(v >> 12) & 63]);
-    enc.push_back(kAlphabet[(v >> 6) & 63]);
-    enc.push_back(kAlphabet[v & 63]);
-  }
-  if (i < s.size()) {
-    uint32_t v = uint8_t(s[i]) << 16;
-    if (i + 1 < s.size()) v |= uint8_t(s[i + 1]) << 8;
-    enc.push_back(kAlphabet[v >> 18]);
-    enc.push_back(kAlphabet[(v >> 12) & 63]);
-    enc.push_back(i + 1 < s.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    enc.push_back('=');
-  }
+  std::string enc = base64_encode(s);
   // go-yaml's encodeBase64: 70-column lines, each ending in '\n' when there is more than one.
   constexpr size_t kLine = 70;
-  size_t lines = enc.size() / kLine + 1;
-  if (lines == 1) return enc;
+  if (enc.size() / kLine + 1 == 1) return enc;
   std::string out;
   for (size_t p = 0; p < enc.size(); p += kLine) {
     out.append(enc, p, kLine);

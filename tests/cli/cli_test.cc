@@ -101,3 +101,53 @@ TEST(Cli, YamlFmtReadsJson) {
 
 }  // namespace
 }  // namespace oc::cli
+
+namespace oc::cli {
+namespace {
+
+TEST(CliLocalCluster, UpIsIdempotentStatusReportsAndDownStops) {
+  test::TempDir dir;
+  std::string flags = " --data-dir " + dir.file("local");
+  auto up = oc("up" + flags);
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.out.find("The local cluster is running"), std::string::npos) << up.out;
+  std::string kubeconfig = dir.file("local/kubeconfig");
+  EXPECT_NE(up.out.find(kubeconfig), std::string::npos);
+  struct stat st;
+  ASSERT_EQ(::stat(kubeconfig.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto again = oc("up" + flags);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("already running"), std::string::npos) << again.out;
+  auto status = oc("status" + flags);
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_NE(status.out.find("is running"), std::string::npos);
+  if (test::on_path("kubectl")) {
+    auto ns = test::run("KUBECONFIG=" + kubeconfig + " kubectl get namespaces -o name");
+    EXPECT_EQ(ns.exit_code, 0) << ns.err;
+    EXPECT_NE(ns.out.find("namespace/kube-system"), std::string::npos);
+  }
+  auto down = oc("down" + flags);
+  EXPECT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_NE(down.out.find("stopped"), std::string::npos);
+  auto after = oc("status" + flags);
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_NE(after.out.find("not running"), std::string::npos);
+  // Data survives: a second up finds the namespaces it created before.
+  ASSERT_EQ(oc("up" + flags).exit_code, 0);
+  if (test::on_path("kubectl")) {
+    auto ns = test::run("KUBECONFIG=" + kubeconfig + " kubectl get ns default -o name");
+    EXPECT_EQ(ns.out, "namespace/default\n");
+  }
+  EXPECT_EQ(oc("down" + flags).exit_code, 0);
+}
+
+TEST(CliLocalCluster, ApiserverRefusesNonLoopbackWithoutTls) {
+  test::TempDir dir;
+  auto r = oc("apiserver --data-dir " + dir.file("d") + " --listen 0.0.0.0:0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("requires --tls-cert-file, --tls-key-file and --token"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace oc::cli
