@@ -278,29 +278,25 @@ std::string Registry::register_crd(const core::Node& crd) {
   }
   std::unique_lock<std::shared_mutex> lk(mu_);
   // Replace what this CRD registered before.
-  if (auto it = crds_.find(name); it != crds_.end()) {
-    auto [g, p] = it->second;
-    resources_.erase(std::remove_if(resources_.begin(), resources_.end(),
-                                    [&](const ResourceInfo& r) {
-                                      return r.custom && r.group == g && r.resource == p;
-                                    }),
-                     resources_.end());
-  }
+  if (auto it = crds_.find(name); it != crds_.end()) remove_custom(it->second.first, it->second.second);
   for (auto& r : defs) add(std::move(r));
   crds_[name] = {group, plural};
   return "";
+}
+
+void Registry::remove_custom(const std::string& group, const std::string& plural) {
+  resources_.erase(std::remove_if(resources_.begin(), resources_.end(),
+                                  [&](const ResourceInfo& r) {
+                                    return r.custom && r.group == group && r.resource == plural;
+                                  }),
+                   resources_.end());
 }
 
 void Registry::unregister_crd(const std::string& name) {
   std::unique_lock<std::shared_mutex> lk(mu_);
   auto it = crds_.find(name);
   if (it == crds_.end()) return;
-  auto [g, p] = it->second;
-  resources_.erase(std::remove_if(resources_.begin(), resources_.end(),
-                                  [&](const ResourceInfo& r) {
-                                    return r.custom && r.group == g && r.resource == p;
-                                  }),
-                   resources_.end());
+  remove_custom(it->second.first, it->second.second);
   crds_.erase(it);
 }
 

@@ -79,6 +79,8 @@ class Registry {
 
  private:
   void add(ResourceInfo r);
+  // Drops the custom resources of (group, plural); the caller holds mu_.
+  void remove_custom(const std::string& group, const std::string& plural);
   mutable std::shared_mutex mu_;
   std::vector<ResourceInfo> resources_;
   // CRD name → (group, plural) it registered.
