@@ -9,12 +9,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-dev llvm
   # libraries
   libyaml-dev libssl-dev libsqlite3-dev libgit2-dev libcurl4-openssl-dev libre2-dev
-  libcli11-dev libfmt-dev zlib1g-dev libcpp-httplib-dev
+  libcli11-dev libfmt-dev zlib1g-dev libcpp-httplib-dev libarchive-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev age
   # Go test oracles (tests/oracles) and the helm oracle (../shared/tools/helm-oracle)
   golang-go golang-gopkg-yaml.v2-dev golang-gopkg-yaml.v3-dev golang-k8s-sigs-yaml-dev
-  golang-github-masterminds-sprig-dev
+  golang-github-masterminds-sprig-dev golang-github-drone-envsubst-dev
 )
 
 missing=()

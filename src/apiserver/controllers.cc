@@ -324,6 +324,24 @@ struct BuiltinControllers::Impl {
       int64_t n = int_at(obj, {"spec", "replicas"}, 1);
       Node s = Node::mapping();
       s["observedGeneration"] = Node::integer(gen);
+      // `opencenter.dev/simulate: unavailable` keeps a rollout from ever completing (to try
+      // health checks and timeouts locally).
+      const Node* ann = at(obj, {"metadata", "annotations"});
+      const Node* sim = ann && ann->is_mapping() ? ann->find("opencenter.dev/simulate") : nullptr;
+      if (sim && sim->is_scalar() && sim->text() == "unavailable") {
+        std::string rs = ensure_replicaset(key, obj);
+        s["replicas"] = Node::integer(n);
+        s["updatedReplicas"] = Node::integer(n);
+        s["unavailableReplicas"] = Node::integer(n);
+        Node conds = Node::sequence();
+        conds.push_back(condition("Available", "False", "MinimumReplicasUnavailable",
+                                  "Deployment does not have minimum availability.", old));
+        conds.push_back(condition("Progressing", "True", "ReplicaSetUpdated",
+                                  "ReplicaSet \"" + rs + "\" is progressing.", old));
+        s["conditions"] = std::move(conds);
+        ensure_status(key, r, obj, std::move(s));
+        return;
+      }
       if (n > 0) {
         s["replicas"] = Node::integer(n);
         s["updatedReplicas"] = Node::integer(n);

@@ -17,28 +17,6 @@ void random_bytes(unsigned char* buf, size_t n) {
 }
 }  // namespace
 
-std::string new_uid() {
-  unsigned char b[16];
-  random_bytes(b, sizeof b);
-  b[6] = (b[6] & 0x0F) | 0x40;
-  b[8] = (b[8] & 0x3F) | 0x80;
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
-
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string random_suffix(size_t n) {
   static const char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
   std::string s;
@@ -82,21 +60,6 @@ std::optional<std::string> name_error(const std::string& name, bool dns_label) {
            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
   }
   return std::nullopt;
-}
-
-const core::Node* at(const core::Node& n, std::initializer_list<std::string_view> keys) {
-  const core::Node* cur = &n;
-  for (auto k : keys) {
-    if (!cur->is_mapping()) return nullptr;
-    cur = cur->find(k);
-    if (!cur) return nullptr;
-  }
-  return cur;
-}
-
-std::string text(const core::Node& n, std::initializer_list<std::string_view> keys) {
-  const core::Node* v = at(n, keys);
-  return v && v->is_scalar() && !v->is_null() ? v->text() : std::string();
 }
 
 core::Node& metadata(core::Node& obj) {

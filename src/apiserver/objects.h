@@ -10,13 +10,16 @@
 #include "apiserver/resources.h"
 #include "apiserver/store.h"
 #include "core/node.h"
+#include "kube/object.h"
 
 namespace oc::apiserver {
 
-// A random RFC 4122 version 4 UUID.
-std::string new_uid();
-// Now, as Kubernetes writes timestamps: RFC 3339 UTC with seconds ("2026-11-26T10:00:00Z").
-std::string now_rfc3339();
+// Identities, timestamps and path accessors shared with the client side.
+using kube::at;
+using kube::new_uid;
+using kube::now_rfc3339;
+using kube::text;
+
 // kube's generateName suffix: 5 characters from "bcdfghjklmnpqrstvwxz2456789".
 std::string random_suffix(size_t n = 5);
 
@@ -24,10 +27,6 @@ std::string random_suffix(size_t n = 5);
 // nullopt when it is valid. The text follows kube-apiserver's messages.
 std::optional<std::string> name_error(const std::string& name, bool dns_label);
 
-// Walks a path of mapping keys; nullptr when any step is missing.
-const core::Node* at(const core::Node& n, std::initializer_list<std::string_view> keys);
-// The scalar text at a path, or "" when missing or null.
-std::string text(const core::Node& n, std::initializer_list<std::string_view> keys);
 // The metadata mapping, created when missing.
 core::Node& metadata(core::Node& obj);
 

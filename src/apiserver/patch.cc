@@ -475,7 +475,10 @@ PatchResult server_side_apply(const ResourceInfo& r, Node& live, const Node& app
   for (const auto& p : mine) set_path(live, p, *get_path(applied, p));
   // Fields this manager applied before and no longer does, and nobody else owns, go away.
   for (const auto& p : my_old) {
-    if (mine.count(p)) continue;
+    // Still applied, or an empty map then that now has applied entries below it.
+    bool still_mine = false;
+    for (const auto& q : mine) still_mine = still_mine || is_prefix(p, q);
+    if (still_mine) continue;
     bool other_owner = false;
     for (const auto& o : others) other_owner = other_owner || owns(o.fields, p);
     if (!other_owner) erase_path(live, p);

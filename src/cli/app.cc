@@ -166,8 +166,9 @@ int run(int argc, const char* const* argv, const Registry& registry, const Io& i
       }
       args.set_values(k, std::move(vals), given);
     }
-    args.set_values("kubeconfig", {kubeconfig}, !kubeconfig.empty());
-    args.set_values("context", {context}, !context.empty());
+    // The global flags only override a command's own --kubeconfig/--context when given.
+    if (!kubeconfig.empty()) args.set_values("kubeconfig", {kubeconfig}, true);
+    if (!context.empty()) args.set_values("context", {context}, true);
     Io cmd_io = io;
     if (no_color) {
       cmd_io.color_out = false;

@@ -469,7 +469,8 @@ core::Result<std::string> Client::watch(const ApiResource& r, const std::string&
 
 core::Status list_and_watch(Client& client, const ApiResource& r, const std::string& ns,
                             const ListOptions& opts, const std::atomic<bool>& stop,
-                            const std::function<void(WatchEvent&&)>& on_event) {
+                            const std::function<void(WatchEvent&&)>& on_event,
+                            const std::function<void()>& on_synced) {
   // What the caller has been told exists (namespace/name → object), to report deletions that
   // happened while we could not watch.
   std::map<std::string, Node> known;
@@ -502,6 +503,7 @@ core::Status list_and_watch(Client& client, const ApiResource& r, const std::str
       }
     }
     known = std::move(now);
+    if (on_synced) on_synced();
     // Watch from the list's revision, resuming until the server says it is too old.
     while (!stop) {
       auto w = client.watch(r, ns, rv, opts, 60, [&](WatchEvent&& e) {

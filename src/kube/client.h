@@ -119,9 +119,11 @@ class Client {
 // Follows a resource like client-go's reflector: lists, then watches from the list's revision,
 // resuming after stream ends and connection failures (with backoff, e.g. across a server
 // restart) and listing again after 410 Gone. `on_event` sees ADDED/MODIFIED/DELETED; after a
-// re-list, objects that vanished meanwhile are reported as DELETED. Returns when `stop` is set.
+// re-list, objects that vanished meanwhile are reported as DELETED. `on_synced` (optional) is
+// called after each complete list has been delivered. Returns when `stop` is set.
 core::Status list_and_watch(Client& client, const ApiResource& r, const std::string& ns,
                             const ListOptions& opts, const std::atomic<bool>& stop,
-                            const std::function<void(WatchEvent&&)>& on_event);
+                            const std::function<void(WatchEvent&&)>& on_event,
+                            const std::function<void()>& on_synced = nullptr);
 
 }  // namespace oc::kube

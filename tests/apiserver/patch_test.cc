@@ -85,6 +85,17 @@ TEST(ServerSideApply, SameValueIsSharedAndDroppedFieldsAreRemoved) {
   EXPECT_EQ(js(*live.find("data")), R"({"a":"1","c":"3"})");
 }
 
+TEST(ServerSideApply, AnEmptyMapReappliedWithEntriesKeepsThem) {
+  ResourceInfo cm = *Registry().find("", "v1", "configmaps");
+  Node live = j(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}})");
+  ASSERT_TRUE(server_side_apply(cm, live, j(R"({"data":{}})"), "m1", false, "").error.empty());
+  ASSERT_TRUE(server_side_apply(cm, live, j(R"({"data":{"a":"1"}})"), "m1", false, "").error.empty());
+  EXPECT_EQ(js(*live.find("data")), R"({"a":"1"})");
+  // And back: applying the empty map again drops what only this manager owned.
+  ASSERT_TRUE(server_side_apply(cm, live, j(R"({"data":{}})"), "m1", false, "").error.empty());
+  EXPECT_EQ(js(*live.find("data")), R"({})");
+}
+
 TEST(ServerSideApply, ManagedFieldsInTheAppliedObjectAreRejected) {
   ResourceInfo cm = *Registry().find("", "v1", "configmaps");
   Node live = j(R"({})");
