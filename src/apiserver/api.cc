@@ -7,6 +7,7 @@
 
 #include "apiserver/objects.h"
 #include "apiserver/patch.h"
+#include "apiserver/protobuf.h"
 #include "apiserver/status.h"
 #include "apiserver/table.h"
 #include "core/base64.h"
@@ -588,14 +589,26 @@ struct Api::Impl {
 
   // --- writes -----------------------------------------------------------------------------
 
-  // Parses a request body (JSON, or YAML for apply patches).
+  // Parses a request body (JSON, YAML for apply patches, Kubernetes protobuf for the kinds
+  // kubectl's generators create).
   bool parse_body(const Request& req, Node& out, ApiError& err) {
+    if (is_kube_protobuf(req.content_type)) {
+      auto r = decode_kube_protobuf(req.body);
+      if (!r.ok()) {
+        err = r.error().code == 415 ? api_error(415, "UnsupportedMediaType", r.error().message)
+                                    : bad_request(r.error().message);
+        return false;
+      }
+      out = std::move(*r);
+      return true;
+    }
     if (req.content_type.find("protobuf") != std::string::npos ||
         req.content_type.find("cbor") != std::string::npos) {
-      // Only JSON (and YAML for apply) is spoken; clients fall back to JSON on 415.
+      // JSON, YAML for apply and the protobuf above are spoken; clients fall back to JSON on 415.
       err = api_error(415, "UnsupportedMediaType",
                       "the body of the request was in an unknown format - accepted media types "
-                      "include: application/json, application/yaml");
+                      "include: application/json, application/yaml, "
+                      "application/vnd.kubernetes.protobuf");
       return false;
     }
     if (req.body.empty()) {
