@@ -1,0 +1,80 @@
+#include "crypto/parallel.h"
+
+#include <sched.h>
+
+#include <algorithm>
+
+namespace oc::crypto {
+
+Workers::Workers(size_t threads) {
+  for (size_t i = 1; i < std::max<size_t>(threads, 1); ++i) {
+    threads_.emplace_back([this, i] { loop(i); });
+  }
+}
+
+Workers::~Workers() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+size_t Workers::default_threads() {
+  cpu_set_t set;
+  size_t n = 1;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    n = size_t(CPU_COUNT(&set));
+  } else {
+    n = std::thread::hardware_concurrency();
+  }
+  return std::clamp<size_t>(n, 1, 4);
+}
+
+void Workers::run(size_t count, const std::function<void(size_t, size_t, size_t)>& fn) {
+  size_t n = size();
+  if (n == 1 || count < 2) {
+    fn(0, 0, count);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    fn_ = &fn;
+    count_ = count;
+    pending_ = threads_.size();
+    ++generation_;
+  }
+  cv_.notify_all();
+  size_t per = (count + n - 1) / n;
+  fn(0, 0, std::min(per, count));
+  std::unique_lock<std::mutex> l(mu_);
+  done_cv_.wait(l, [this] { return pending_ == 0; });
+  fn_ = nullptr;
+}
+
+void Workers::loop(size_t index) {
+  size_t seen = 0;
+  for (;;) {
+    const std::function<void(size_t, size_t, size_t)>* fn;
+    size_t count;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      fn = fn_;
+      count = count_;
+    }
+    size_t n = size();
+    size_t per = (count + n - 1) / n;
+    size_t begin = std::min(count, index * per), end = std::min(count, begin + per);
+    if (begin < end) (*fn)(index, begin, end);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (--pending_ == 0) done_cv_.notify_one();
+    }
+  }
+}
+
+}  // namespace oc::crypto
