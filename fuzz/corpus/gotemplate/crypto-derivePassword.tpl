@@ -1,0 +1,1 @@
+{{ derivePassword 1 "long" "password" "user" "example.com" }} {{ derivePassword 2 "pin" "pw" "u" "s" }}

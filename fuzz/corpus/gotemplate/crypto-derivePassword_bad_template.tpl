@@ -1,0 +1,1 @@
+{{ derivePassword 1 "nope" "a" "b" "c" }}

@@ -1,0 +1,1 @@
+{{ encryptAES "secretkey" "plaintext" | decryptAES "secretkey" }} [{{ encryptAES "k" "" }}] [{{ decryptAES "k" "" }}]

@@ -1,0 +1,1 @@
+{{ genPrivateKey "rsa" }}{{ genPrivateKey "ecdsa" }}{{ genPrivateKey "ed25519" }}

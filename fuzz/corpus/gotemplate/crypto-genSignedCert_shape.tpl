@@ -1,0 +1,1 @@
+{{ $ca := genCA "ca" 10 }}{{ $c := genSignedCert "svc" (list "10.0.0.1") (list "svc.ns.svc") 10 $ca }}{{ $c.Cert }}

@@ -1,0 +1,1 @@
+{{ genSignedCert "x" nil nil 10 "notacert" }}

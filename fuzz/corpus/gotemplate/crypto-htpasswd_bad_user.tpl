@@ -1,0 +1,1 @@
+{{ htpasswd "us:er" "pw" }}

@@ -1,0 +1,1 @@
+{{ htpasswd "user" "pw" }}

@@ -1,0 +1,1 @@
+{{ dateInZone "Monday January 2 3:4:5 PM -0700 Z07:00 .000 .999 002 __2 _2 06" 1700000123 "UTC" }}

@@ -1,0 +1,1 @@
+{{ dateInZone "2006-01-02T15:04:05Z07:00 MST" 1700000000 "America/New_York" }}

@@ -1,0 +1,1 @@
+{{ dateInZone "2006-01-02 15:04:05 MST Mon Jan" 1700000000 "UTC" }}

@@ -1,0 +1,1 @@
+{{ $t := toDate "2006-01-02T15:04:05Z07:00" "2023-11-14T22:13:20Z" }}{{ dateModify "1h30m" $t | unixEpoch }} {{ dateModify "-24h" $t | unixEpoch }} {{ dateModify "bad" $t | unixEpoch }}

@@ -1,0 +1,1 @@
+{{ durationRound "2h10m" }} {{ durationRound "400h" }} {{ durationRound "1s" }} {{ durationRound "90s" }} {{ durationRound "3000h" }} {{ durationRound "10000h" }}

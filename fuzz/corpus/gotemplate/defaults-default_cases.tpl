@@ -1,0 +1,1 @@
+{{ default "d" .Values.missing }} {{ default "d" .Values.empty }} {{ default "d" .Values.zero }} {{ default "d" .Values.f }} {{ default "d" .Values.set }} {{ default "d" .Values.l }} {{ .Values.missing | default "piped" }} {{ default 5 0 }}

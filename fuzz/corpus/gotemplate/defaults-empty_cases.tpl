@@ -1,0 +1,1 @@
+{{ empty "" }} {{ empty "a" }} {{ empty 0 }} {{ empty 1 }} {{ empty .Values.m }} {{ empty .Values.n }} {{ empty nil }} {{ empty (list) }} {{ empty false }} {{ empty .Chart }}

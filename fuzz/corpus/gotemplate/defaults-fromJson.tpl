@@ -1,0 +1,1 @@
+{{ $m := fromJson "{\"a\": [1, 2], \"b\": {\"c\": null}}" }}{{ $m.a }} {{ $m.b }} {{ typeOf (index $m.a 0) }}

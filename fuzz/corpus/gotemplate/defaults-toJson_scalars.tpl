@@ -1,0 +1,1 @@
+{{ toJson "s" }} {{ toJson 1 }} {{ toJson 1.5 }} {{ toJson true }} {{ toJson nil }} {{ toJson (list) }} {{ toJson (dict) }} {{ toJson 1e21 }} {{ toJson 0.000001 }} {{ toJson 1e-7 }}

@@ -1,0 +1,1 @@
+{{ toJson .Values.m }}|{{ toRawJson .Values.m }}|{{ mustToJson .Values.m }}

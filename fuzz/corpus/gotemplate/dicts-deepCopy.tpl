@@ -1,0 +1,1 @@
+{{ $c := deepCopy .Values.m }}{{ $_ := set $c.a "b" 2 }}{{ .Values.m }} {{ $c }}

@@ -1,0 +1,1 @@
+{{ $d := dict "a" (dict "b" (dict "c" "found")) }}{{ dig "a" "b" "c" "default" $d }} {{ dig "a" "x" "default" $d }}

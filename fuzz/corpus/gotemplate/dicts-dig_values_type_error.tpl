@@ -1,0 +1,1 @@
+{{ dig "a" "b" "def" .Values }}

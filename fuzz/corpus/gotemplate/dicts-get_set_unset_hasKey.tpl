@@ -1,0 +1,1 @@
+{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d }} {{ get $d "a" }} [{{ get $d "zz" }}] {{ hasKey $d "b" }} {{ $_ := unset $d "a" }}{{ $d }}

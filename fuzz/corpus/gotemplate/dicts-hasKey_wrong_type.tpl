@@ -1,0 +1,1 @@
+{{ hasKey "notamap" "k" }}

@@ -1,0 +1,1 @@
+{{ merge (dict "a" "" "b" 0 "c" false) (dict "a" "A" "b" 5 "c" true) }}

@@ -1,0 +1,1 @@
+{{ merge (dict "a" "s") (dict "a" (dict "x" 1)) }} {{ mergeOverwrite (dict "a" "s") (dict "a" (dict "x" 1)) }}

@@ -1,0 +1,1 @@
+{{ merge (dict "a" 1) (dict "a" nil "b" nil) }} {{ mergeOverwrite (dict "a" 1) (dict "a" nil) }}

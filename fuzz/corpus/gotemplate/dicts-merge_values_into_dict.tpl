@@ -1,0 +1,1 @@
+{{ merge (dict "tier" "front") .Values.labels }}

@@ -1,0 +1,1 @@
+{{ $root := dict }}{{ $_ := set $root "x" (dict "y" (list 1)) }}{{ toJson $root }}

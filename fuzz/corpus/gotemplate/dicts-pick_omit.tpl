@@ -1,0 +1,1 @@
+{{ pick .Values.m "a" "c" "z" }} {{ omit .Values.m "a" }}

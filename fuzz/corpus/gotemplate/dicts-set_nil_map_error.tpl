@@ -1,0 +1,1 @@
+{{ set .Values.missing "k" "v" }}

@@ -1,0 +1,1 @@
+{{ $_ := set .Values "b" "new" }}{{ .Values.b }} {{ .Values }}

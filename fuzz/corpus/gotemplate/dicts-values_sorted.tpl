@@ -1,0 +1,1 @@
+{{ values .Values.m | sortAlpha }}

@@ -1,0 +1,1 @@
+{{ b64enc "hello world" }} {{ b64dec "aGVsbG8gd29ybGQ=" }} {{ b64enc "" }} {{ "x" | b64enc | b64dec }}

@@ -1,0 +1,1 @@
+{{ b64dec "abc" }}|{{ b64dec "a$bc" }}|{{ b64dec "YQ=" }}|{{ b64dec "YQ==x" }}

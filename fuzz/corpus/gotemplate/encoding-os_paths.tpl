@@ -1,0 +1,1 @@
+{{ osBase "/a/b" }} {{ osDir "/a/b" }} {{ osExt "f.go" }} {{ osClean "a//b" }} {{ osIsAbs "a" }}

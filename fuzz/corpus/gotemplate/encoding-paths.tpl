@@ -1,0 +1,1 @@
+{{ base "/a/b/c.txt" }} {{ dir "/a/b/c.txt" }} {{ ext "c.tar.gz" }} {{ clean "/a/../b/./c//" }} {{ isAbs "/x" }} {{ isAbs "x" }} {{ base "" }} {{ dir "file" }} {{ clean "" }}

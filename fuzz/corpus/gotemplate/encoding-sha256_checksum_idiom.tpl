@@ -1,0 +1,1 @@
+{{ toYaml .Values.cfg | sha256sum | trunc 16 }}

@@ -1,0 +1,1 @@
+{{ sha256sum "hello" }} {{ sha1sum "hello" }} {{ adler32sum "hello" }}

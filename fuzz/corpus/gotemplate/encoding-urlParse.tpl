@@ -1,0 +1,1 @@
+{{ $u := urlParse "https://user:pw@example.com:8443/p/a%20th?q=1&r=2#frag" }}{{ $u.scheme }}|{{ $u.host }}|{{ $u.hostname }}|{{ $u.path }}|{{ $u.query }}|{{ $u.fragment }}|{{ $u.userinfo }}|{{ $u.opaque }}

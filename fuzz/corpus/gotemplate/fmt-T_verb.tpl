@@ -1,0 +1,1 @@
+{{ printf "%T %T %T %T %T %T" .Values.f .Values.m .Values.l "s" true nil }}

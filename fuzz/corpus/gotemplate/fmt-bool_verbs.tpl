@@ -1,0 +1,1 @@
+{{ printf "%v %t %d" true false true }}

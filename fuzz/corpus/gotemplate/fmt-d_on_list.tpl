@@ -1,0 +1,1 @@
+{{ printf "%d" (list 1 2) }}

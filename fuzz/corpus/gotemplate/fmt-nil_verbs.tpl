@@ -1,0 +1,1 @@
+{{ printf "%v %s %d" nil nil nil }}

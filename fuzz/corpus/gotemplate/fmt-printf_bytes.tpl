@@ -1,0 +1,1 @@
+{{ printf "%s %v %x" (.Files.GetBytes "none") (.Files.GetBytes "none") "A" }}

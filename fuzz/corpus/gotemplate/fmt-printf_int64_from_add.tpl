@@ -1,0 +1,1 @@
+{{ printf "%T %v" (add 1 2) (add 1 2) }}

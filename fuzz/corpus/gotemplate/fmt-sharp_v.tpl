@@ -1,0 +1,1 @@
+{{ printf "%#v %#v %#v" "s" 3 (list 1 "a") }}

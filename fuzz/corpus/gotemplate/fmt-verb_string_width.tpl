@@ -1,0 +1,1 @@
+{{ printf "[%10s][%-10s][%.2s][%5.1s]" "abc" "abc" "abcdef" "xyz" }}

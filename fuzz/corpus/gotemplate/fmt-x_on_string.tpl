@@ -1,0 +1,1 @@
+{{ printf "%x %X % x %#x" "hi" "hi" "hi" "hi" }}

@@ -1,0 +1,1 @@
+{{ .Chart.Name }}/{{ .Chart.Version }} {{ .Chart.Annotations }} {{ .Chart.Sources }}

@@ -1,0 +1,1 @@
+{{ fail "something went wrong" }}

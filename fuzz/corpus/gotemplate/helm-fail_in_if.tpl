@@ -1,0 +1,1 @@
+{{ if eq .Values.mode "bad" }}{{ fail (printf "mode %s unsupported" .Values.mode) }}{{ end }}

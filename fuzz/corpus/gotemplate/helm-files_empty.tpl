@@ -1,0 +1,1 @@
+[{{ .Files.Get "x" }}] {{ len (.Files.Glob "*") }}

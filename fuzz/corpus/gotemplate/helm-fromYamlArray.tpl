@@ -1,0 +1,1 @@
+{{ fromYamlArray "- a\n- 1" }} {{ fromYamlArray "" }}

@@ -1,0 +1,1 @@
+{{ define "bad" }}{{ .x.y.z }}{{ end }}{{ include "bad" . }}

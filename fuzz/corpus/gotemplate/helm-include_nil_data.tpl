@@ -1,0 +1,1 @@
+{{ define "t" }}[{{ . }}]{{ end }}{{ include "t" nil }}

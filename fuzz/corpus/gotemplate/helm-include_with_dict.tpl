@@ -1,0 +1,1 @@
+{{ define "t" }}{{ .a }}-{{ .b }}{{ end }}{{ include "t" (dict "a" 1 "b" "x") }}

@@ -1,0 +1,1 @@
+{{ lookup "v1" "Secret" "ns" "name" }} {{ len (lookup "v1" "Pod" "" "") }}

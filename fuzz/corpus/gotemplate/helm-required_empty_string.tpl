@@ -1,0 +1,1 @@
+{{ required "empty!" .Values.name }}

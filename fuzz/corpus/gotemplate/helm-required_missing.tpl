@@ -1,0 +1,1 @@
+{{ required "value .name is required!" .Values.name }}

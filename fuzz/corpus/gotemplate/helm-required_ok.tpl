@@ -1,0 +1,1 @@
+{{ required "name is required" .Values.name }}

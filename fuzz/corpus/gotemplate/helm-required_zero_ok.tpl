@@ -1,0 +1,1 @@
+{{ required "n" .Values.n }}

@@ -1,0 +1,3 @@
+metadata:
+  labels:
+    {{- toYaml .Values.labels | nindent 4 }}

@@ -1,0 +1,1 @@
+{{ toYaml "s" }}|{{ toYaml 1 }}|{{ toYaml nil }}|{{ toYaml (list) }}|{{ toYaml (dict) }}|{{ toYaml "true" }}|{{ toYaml "" }}

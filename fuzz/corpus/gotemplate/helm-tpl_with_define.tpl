@@ -1,0 +1,1 @@
+{{ tpl "{{ define \"x\" }}X{{ end }}{{ include \"x\" . }}" . }}

@@ -1,0 +1,1 @@
+{{ .Values.Table "a.b" }} {{ .Values.PathValue "a.b.c" }} {{ .Values.YAML }}

@@ -1,0 +1,1 @@
+{{ block "b" "x" }}default {{ . }}{{ end }}

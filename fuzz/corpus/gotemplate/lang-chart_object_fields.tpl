@@ -1,0 +1,1 @@
+{{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.IsRoot }} [{{ .Chart.AppVersion }}] {{ .Chart.Keywords }}

@@ -1,0 +1,1 @@
+{{ define "a" }}{{ end }}{{ define "a" }}body{{ end }}{{ template "a" }}

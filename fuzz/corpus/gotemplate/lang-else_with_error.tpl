@@ -1,0 +1,1 @@
+{{ with .Values.a }}a{{ else with .Values.b }}b{{ end }}

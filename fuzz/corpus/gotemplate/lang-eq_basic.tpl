@@ -1,0 +1,1 @@
+{{ eq 1 1 }} {{ eq "a" "a" }} {{ eq "a" "b" "a" }} {{ eq true false }}

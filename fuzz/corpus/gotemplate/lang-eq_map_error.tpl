@@ -1,0 +1,1 @@
+{{ eq .Values.m .Values.m }}

@@ -1,0 +1,1 @@
+{{ eq .Values.missing .Values.other }}

@@ -1,0 +1,1 @@
+{{ $s := .Values.s }}{{ $s.field }}

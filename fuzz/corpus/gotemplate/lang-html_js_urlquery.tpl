@@ -1,0 +1,1 @@
+{{ html "<a href=\"x\">&'</a>" }} {{ js "it's <b> \"q\" =" }} {{ urlquery "a b&c=d/é" }}

@@ -1,0 +1,1 @@
+{{ if eq .Values.n 1.0 }}one{{ else if eq .Values.n 2.0 }}two{{ else }}other{{ end }}

@@ -1,0 +1,1 @@
+{{ if .Values.zero }}1{{ end }}{{ if .Values.empty }}2{{ end }}{{ if .Values.emptylist }}3{{ end }}{{ if .Values.emptymap }}4{{ end }}{{ if .Values.f }}5{{ end }}{{ if .Values.missing }}6{{ end }}{{ if .Values.s }}7{{ end }}{{ if .Values.n }}8{{ end }}

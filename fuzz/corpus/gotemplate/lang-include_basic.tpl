@@ -1,0 +1,1 @@
+{{ define "lbl" }}app: {{ .name }}{{ end }}{{ include "lbl" (dict "name" "web") | nindent 2 }}

@@ -1,0 +1,1 @@
+{{ index .Values.m "key-with-dash" }}

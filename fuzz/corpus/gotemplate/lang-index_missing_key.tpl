@@ -1,0 +1,1 @@
+[{{ index .Values.m "zz" }}]

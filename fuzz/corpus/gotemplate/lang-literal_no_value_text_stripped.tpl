@@ -1,0 +1,1 @@
+a<no value>b

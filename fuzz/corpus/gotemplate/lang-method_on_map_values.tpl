@@ -1,0 +1,1 @@
+{{ .Values.AsMap.a.b }}

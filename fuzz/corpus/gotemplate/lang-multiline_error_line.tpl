@@ -1,0 +1,2 @@
+line1
+line2 {{ .Values.x.y.z }}

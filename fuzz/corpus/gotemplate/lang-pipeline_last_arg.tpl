@@ -1,0 +1,1 @@
+{{ "world" | printf "hello %s" }}

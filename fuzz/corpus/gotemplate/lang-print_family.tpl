@@ -1,0 +1,1 @@
+{{ print "a" 1 2 "b" }}|{{ print 1 2 }}|{{ println "x" 1 }}|{{ print .Values.missing }}|{{ print nil }}|{{ print .Values.n }}

@@ -1,0 +1,1 @@
+x{{ .Values.nothing }}y{{ printf "%v" .Values.nothing }}z

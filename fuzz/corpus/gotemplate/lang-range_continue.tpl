@@ -1,0 +1,1 @@
+{{ range $i, $v := list 1 2 3 4 }}{{ if eq $v 2 }}{{ continue }}{{ end }}{{ $v }}{{ end }}

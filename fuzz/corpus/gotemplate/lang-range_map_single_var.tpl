@@ -1,0 +1,1 @@
+{{ range $v := .Values.m }}{{ $v }};{{ end }}

@@ -1,0 +1,1 @@
+{{ range .Values.missing }}x{{ else }}none{{ end }}

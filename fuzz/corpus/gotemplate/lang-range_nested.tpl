@@ -1,0 +1,1 @@
+{{ range .Values.outer }}{{ .name }}:{{ range .items }}{{ . }}{{ end }};{{ end }}

@@ -1,0 +1,1 @@
+{{ range $a, $b, $c := list 1 }}{{ end }}

@@ -1,0 +1,1 @@
+{{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.Revision }} {{ .Release.Service }} {{ .Release.IsInstall }} {{ .Release.IsUpgrade }}

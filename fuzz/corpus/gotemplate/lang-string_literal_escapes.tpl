@@ -1,0 +1,1 @@
+{{ "tab\there\nnl \"q\" \u00e9" }}

@@ -1,0 +1,1 @@
+{{ define "t" }}{{ $x }}{{ end }}{{ $x := 1 }}{{ template "t" }}

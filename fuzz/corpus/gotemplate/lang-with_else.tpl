@@ -1,0 +1,1 @@
+{{ with .Values.missing }}has{{ else }}none{{ end }}

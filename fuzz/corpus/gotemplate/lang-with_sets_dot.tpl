@@ -1,0 +1,1 @@
+{{ with .Values.a }}{{ .b }}{{ end }}

@@ -1,0 +1,1 @@
+{{ $x := .Values.missing }}{{ upper $x }}

@@ -1,0 +1,1 @@
+{{ append .Values.l "c" }} {{ prepend .Values.l "z" }} {{ .Values.l }} {{ push (list) 1 }}

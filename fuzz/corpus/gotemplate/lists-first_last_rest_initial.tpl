@@ -1,0 +1,1 @@
+{{ first .Values.l }} {{ last .Values.l }} {{ rest .Values.l }} {{ initial .Values.l }}

@@ -1,0 +1,1 @@
+{{ list 1 "a" true nil 2.5 }}

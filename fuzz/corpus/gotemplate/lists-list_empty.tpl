@@ -1,0 +1,1 @@
+{{ list }} {{ len (list) }}

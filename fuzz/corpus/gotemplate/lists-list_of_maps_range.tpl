@@ -1,0 +1,4 @@
+{{- range .Values.ports }}
+- name: {{ .name }}
+  port: {{ .port }}
+{{- end }}

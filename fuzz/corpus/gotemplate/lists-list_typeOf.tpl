@@ -1,0 +1,1 @@
+{{ typeOf (list) }} {{ typeOf (splitList "," "a") }} {{ typeOf (until 2) }}

@@ -1,0 +1,1 @@
+{{ reverse .Values.l }} {{ uniq .Values.l }} {{ compact .Values.l }}

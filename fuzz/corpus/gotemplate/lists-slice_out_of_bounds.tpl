@@ -1,0 +1,1 @@
+{{ slice .Values.l 0 5 }}

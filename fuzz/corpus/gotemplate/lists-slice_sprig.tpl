@@ -1,0 +1,1 @@
+{{ slice .Values.l 1 3 }} {{ slice .Values.l 2 }} {{ slice .Values.l }} [{{ slice (list) }}]

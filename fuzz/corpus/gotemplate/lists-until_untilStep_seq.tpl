@@ -1,0 +1,1 @@
+{{ until 5 }} {{ until -3 }} {{ untilStep 0 10 3 }} {{ untilStep 10 0 -4 }} {{ seq 5 }} {{ seq 3 1 }} {{ seq 0 2 10 }} [{{ seq }}]

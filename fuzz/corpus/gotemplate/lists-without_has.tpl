@@ -1,0 +1,1 @@
+{{ without .Values.l "b" "c" }} {{ has "a" .Values.l }} {{ has "z" .Values.l }} {{ has 1 .Values.l }} {{ has 1.0 .Values.l }} {{ has "x" .Values.missing }}

@@ -1,0 +1,1 @@
+{{ int .Values.f }} {{ int64 .Values.s }} {{ int .Values.neg }} {{ float64 "1.25" }} {{ int "abc" }} {{ int nil }} {{ int true }}

@@ -1,0 +1,1 @@
+{{ add .Values.a 1 }} {{ mul .Values.a 2 }} {{ add .Values.b 1 }} {{ add "1.0" 1 }} {{ add "1.5" 1 }} {{ add "0x10" 1 }} {{ add "010" 1 }}

@@ -1,0 +1,1 @@
+{{ typeOf (add 1 2) }} {{ typeOf (add1 1) }} {{ typeOf (max 1 2) }} {{ typeOf (int 3) }} {{ typeOf (int64 3) }} {{ typeOf (float64 3) }}

@@ -1,0 +1,1 @@
+{{ toDecimal "0777" }} {{ toDecimal 755 }} {{ toDecimal "9" }}

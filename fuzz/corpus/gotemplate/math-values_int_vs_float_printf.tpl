@@ -1,0 +1,1 @@
+{{ .Values.replicas }} {{ int .Values.replicas }} {{ printf "%d" (int .Values.replicas) }} {{ add .Values.replicas 0 }}

@@ -1,0 +1,1 @@
+{{ kindOf .Values.f }} {{ kindOf .Values.m }} {{ kindOf .Values.l }} {{ kindOf "x" }} {{ kindOf 1 }} {{ kindOf nil }} {{ kindOf true }}

@@ -1,0 +1,1 @@
+{{ typeIs "float64" .Values.f }} {{ typeIs "int" .Values.f }} {{ typeIsLike "float64" .Values.f }} {{ kindIs "map" (dict) }} {{ kindIs "slice" (list) }} {{ kindIs "string" 1 }}

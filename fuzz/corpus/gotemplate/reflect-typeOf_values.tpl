@@ -1,0 +1,1 @@
+{{ typeOf .Values.f }} {{ typeOf .Values.s }} {{ typeOf .Values.b }} {{ typeOf .Values.m }} {{ typeOf .Values.l }} {{ typeOf .Values.n }} {{ typeOf 1 }} {{ typeOf "x" }} {{ typeOf (dict) }}

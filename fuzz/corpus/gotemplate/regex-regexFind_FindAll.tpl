@@ -1,0 +1,1 @@
+{{ regexFind "[0-9]+" "ab123cd456" }} {{ regexFindAll "[0-9]+" "ab123cd456e7" -1 }} {{ regexFindAll "[0-9]+" "a1b2c3" 2 }} {{ regexFindAll "x" "abc" -1 }}

@@ -1,0 +1,1 @@
+{{ regexMatch "^[a-z]+$" "abc" }} {{ regexMatch "^[a-z]+$" "ab1" }} {{ regexMatch "b" "abc" }}

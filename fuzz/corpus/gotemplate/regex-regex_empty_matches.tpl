@@ -1,0 +1,1 @@
+{{ regexFindAll "a*" "baaab" -1 }} {{ regexReplaceAll "a*" "baaab" "X" }}

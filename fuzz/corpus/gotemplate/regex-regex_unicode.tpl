@@ -1,0 +1,1 @@
+{{ regexFindAll "\\p{L}+" "héllo wörld 123" -1 }}

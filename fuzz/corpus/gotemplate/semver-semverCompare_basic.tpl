@@ -1,0 +1,1 @@
+{{ semverCompare ">=1.2.3" "1.3.0" }} {{ semverCompare ">=1.2.3" "1.2.0" }} {{ semverCompare "^1.2.0" "1.9.9" }} {{ semverCompare "^1.2.0" "2.0.0" }} {{ semverCompare "~1.2.0" "1.2.9" }} {{ semverCompare "~1.2.0" "1.3.0" }}

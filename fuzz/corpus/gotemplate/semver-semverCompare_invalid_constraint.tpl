@@ -1,0 +1,1 @@
+{{ semverCompare "bad constraint!" "1.0.0" }}

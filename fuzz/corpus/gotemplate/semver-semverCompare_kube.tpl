@@ -1,0 +1,1 @@
+{{ semverCompare ">=1.19-0" .Capabilities.KubeVersion.GitVersion }} {{ semverCompare "<1.19-0" .Capabilities.KubeVersion.Version }} {{ semverCompare ">=1.21.0" "v1.31.0" }}

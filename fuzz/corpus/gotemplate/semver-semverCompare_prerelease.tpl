@@ -1,0 +1,1 @@
+{{ semverCompare ">=1.20.0" "1.28.3-gke.100" }} {{ semverCompare ">=1.20.0-0" "1.28.3-gke.100" }} {{ semverCompare "1.2.3-beta" "1.2.3-beta" }}

@@ -1,0 +1,1 @@
+{{ semverCompare "1.2 - 1.4.5" "1.3.0" }} {{ semverCompare "1.2.x" "1.2.7" }} {{ semverCompare "1.2.x" "1.3.0" }} {{ semverCompare ">1.0 <2.0" "1.5.0" }} {{ semverCompare "<1.0 || >=3.0" "3.1.0" }} {{ semverCompare "*" "5.0.0" }} {{ semverCompare "!=1.2.3" "1.2.4" }} {{ semverCompare "^0.2.3" "0.2.9" }} {{ semverCompare "^0.2.3" "0.3.0" }} {{ semverCompare "^0.0.3" "0.0.4" }}

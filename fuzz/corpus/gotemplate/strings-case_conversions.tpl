@@ -1,0 +1,1 @@
+{{ snakecase "FirstName" }} {{ snakecase "HTTPServer" }} {{ camelcase "http_server" }} {{ kebabcase "MyAppName" }} {{ snakecase "a1b2" }} {{ kebabcase "version2Beta" }}

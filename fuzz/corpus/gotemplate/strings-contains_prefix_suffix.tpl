@@ -1,0 +1,1 @@
+{{ contains "ll" "hello" }} {{ hasPrefix "he" "hello" }} {{ hasSuffix "lo" "hello" }} {{ "hello" | contains "xx" }}

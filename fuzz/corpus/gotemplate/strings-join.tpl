@@ -1,0 +1,1 @@
+{{ join "-" .Values.l }} {{ join "," (list "x" "y") }} {{ join "," "single" }} [{{ join "," .Values.missing }}]

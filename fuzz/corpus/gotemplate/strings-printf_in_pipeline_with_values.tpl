@@ -1,0 +1,1 @@
+{{ printf "http://host:%v" .Values.port }}

@@ -1,0 +1,1 @@
+{{ quote "a\"b" }} {{ squote "a'b" }} {{ quote .Values.n }} {{ quote 1 2 }} {{ quote .Values.missing }} [{{ quote }}] {{ quote .Values.l }} {{ squote .Values.n }}

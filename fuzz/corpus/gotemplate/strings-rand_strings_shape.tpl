@@ -1,0 +1,1 @@
+{{ randAlphaNum 10 }} {{ randAlpha 5 }} {{ randNumeric 4 }} {{ randAscii 6 }}

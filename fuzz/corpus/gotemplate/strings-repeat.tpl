@@ -1,0 +1,1 @@
+{{ repeat 3 "ab" }}|{{ "x" | repeat 2 }}

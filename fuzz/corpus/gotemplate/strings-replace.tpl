@@ -1,0 +1,1 @@
+{{ replace "a" "b" "banana" }} {{ "foo bar" | replace " " "-" }} {{ replace "" "-" "abc" }}

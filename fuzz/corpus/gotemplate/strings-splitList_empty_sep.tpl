@@ -1,0 +1,1 @@
+{{ splitList "" "abc" }}

@@ -1,0 +1,1 @@
+{{ $s := split "," "a,b,c" }}{{ $s._0 }}{{ $s._2 }} {{ splitList "," "a,b,c" }} {{ $n := splitn "," 2 "a,b,c" }}{{ $n._1 }} {{ split "," "a,b" }}

@@ -1,0 +1,1 @@
+{{ toString .Values.f }} {{ toString .Values.n }} {{ toString .Values.b }} {{ toString .Values.m }} {{ toString nil }} {{ toString 3 }}

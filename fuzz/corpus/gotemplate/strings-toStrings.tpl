@@ -1,0 +1,1 @@
+{{ toStrings .Values.l }}

@@ -1,0 +1,1 @@
+[{{ trim "  \t x y \n " }}][{{ trimAll "$-" "$$-x-$" }}][{{ trimPrefix "pre" "prefix" }}][{{ trimSuffix "fix" "prefix" }}][{{ trimall "a" "aaba" }}]

@@ -1,0 +1,1 @@
+{{ trunc 3 "abcdef" }}|{{ trunc -2 "abcdef" }}|{{ trunc 10 "abc" }}|{{ trunc 0 "abc" }}|{{ trunc -10 "abc" }}

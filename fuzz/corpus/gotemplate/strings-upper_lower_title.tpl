@@ -1,0 +1,1 @@
+{{ upper "héllo" }} {{ lower "HÉLLO" }} {{ title "hello world-foo bar_baz" }} {{ untitle "Hello World" }}

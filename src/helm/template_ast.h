@@ -1,0 +1,247 @@
+// The parse tree of a Go text/template (text/template/parse's node types), with Go's String()
+// forms, which error messages quote ("executing \"x\" at <.Values.a>").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <memory_resource>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "helm/go_value.h"
+
+namespace oc::helm {
+
+struct FuncDef;
+struct Tree;
+
+enum class NodeType : uint8_t {
+  kText,
+  kAction,
+  kBool,
+  kChain,
+  kCommand,
+  kDot,
+  kElse,
+  kEnd,
+  kField,
+  kIdentifier,
+  kIf,
+  kList,
+  kNil,
+  kNumber,
+  kPipe,
+  kRange,
+  kString,
+  kTemplate,
+  kVariable,
+  kWith,
+  kComment,
+  kBreak,
+  kContinue,
+};
+
+struct Node {
+  Node(NodeType t, uint32_t p, const Tree* tr) : type(t), pos(p), tree(tr) {}
+  virtual ~Node() = default;
+  // Go's Node.String().
+  virtual void write_to(std::string& out) const = 0;
+  std::string str() const {
+    std::string s;
+    write_to(s);
+    return s;
+  }
+  NodeType type;
+  uint32_t pos;  // byte offset in the tree's text
+  const Tree* tree;
+};
+
+struct ListNode : Node {
+  ListNode(uint32_t p, const Tree* t) : Node(NodeType::kList, p, t) {}
+  void write_to(std::string& out) const override;
+  std::vector<Node*> nodes;
+};
+
+struct TextNode : Node {
+  // `s` views the tree's source text (the Tree keeps it alive) rather than copying it: literal
+  // text is most of a chart's bytes (kyverno's CRD templates: 4.5 MB).
+  TextNode(uint32_t p, const Tree* t, std::string_view s) : Node(NodeType::kText, p, t), text(s) {}
+  void write_to(std::string& out) const override { out.append(text); }
+  std::string_view text;
+};
+
+struct CommentNode : Node {
+  CommentNode(uint32_t p, const Tree* t, std::string s)
+      : Node(NodeType::kComment, p, t), text(std::move(s)) {}
+  void write_to(std::string& out) const override { out += "{{" + text + "}}"; }
+  std::string text;
+};
+
+struct VariableNode;
+struct CommandNode;
+
+struct PipeNode : Node {
+  PipeNode(uint32_t p, const Tree* t) : Node(NodeType::kPipe, p, t) {}
+  void write_to(std::string& out) const override;
+  bool is_assign = false;
+  std::vector<VariableNode*> decl;
+  std::vector<CommandNode*> cmds;
+};
+
+struct ActionNode : Node {
+  ActionNode(uint32_t p, const Tree* t, PipeNode* pp) : Node(NodeType::kAction, p, t), pipe(pp) {}
+  void write_to(std::string& out) const override {
+    out += "{{";
+    pipe->write_to(out);
+    out += "}}";
+  }
+  PipeNode* pipe;
+};
+
+struct CommandNode : Node {
+  CommandNode(uint32_t p, const Tree* t) : Node(NodeType::kCommand, p, t) {}
+  void write_to(std::string& out) const override;
+  std::vector<Node*> args;
+};
+
+struct IdentifierNode : Node {
+  IdentifierNode(uint32_t p, const Tree* t, std::string id, const FuncDef* f)
+      : Node(NodeType::kIdentifier, p, t), ident(std::move(id)), fn(f) {}
+  void write_to(std::string& out) const override { out += ident; }
+  std::string ident;
+  const FuncDef* fn;  // resolved at parse time
+};
+
+struct VariableNode : Node {
+  VariableNode(uint32_t p, const Tree* t) : Node(NodeType::kVariable, p, t) {}
+  void write_to(std::string& out) const override;
+  std::vector<std::string> ident;  // "$x", then fields
+};
+
+struct DotNode : Node {
+  DotNode(uint32_t p, const Tree* t) : Node(NodeType::kDot, p, t) {}
+  void write_to(std::string& out) const override { out += "."; }
+};
+
+struct NilNode : Node {
+  NilNode(uint32_t p, const Tree* t) : Node(NodeType::kNil, p, t) {}
+  void write_to(std::string& out) const override { out += "nil"; }
+};
+
+struct FieldNode : Node {
+  FieldNode(uint32_t p, const Tree* t) : Node(NodeType::kField, p, t) {}
+  void write_to(std::string& out) const override;
+  std::vector<std::string> ident;
+};
+
+struct ChainNode : Node {
+  ChainNode(uint32_t p, const Tree* t, Node* n) : Node(NodeType::kChain, p, t), node(n) {}
+  void write_to(std::string& out) const override;
+  Node* node;
+  std::vector<std::string> field;
+};
+
+struct BoolNode : Node {
+  BoolNode(uint32_t p, const Tree* t, bool v) : Node(NodeType::kBool, p, t), value(v) {}
+  void write_to(std::string& out) const override { out += value ? "true" : "false"; }
+  bool value;
+};
+
+struct NumberNode : Node {
+  NumberNode(uint32_t p, const Tree* t) : Node(NodeType::kNumber, p, t) {}
+  void write_to(std::string& out) const override { out += text; }
+  bool is_int = false, is_uint = false, is_float = false, is_complex = false;
+  int64_t int64 = 0;
+  uint64_t uint64 = 0;
+  double float64 = 0;
+  double imag = 0;  // complex constants: imaginary part (real part in float64)
+  std::string text;
+};
+
+struct StringNode : Node {
+  StringNode(uint32_t p, const Tree* t, std::string q, std::string s)
+      : Node(NodeType::kString, p, t), quoted(std::move(q)), text(std::move(s)) {
+    value = Value::string(text);
+    value.make_immortal();
+  }
+  ~StringNode() override { value.free_immortal(); }
+  void write_to(std::string& out) const override { out += quoted; }
+  std::string quoted;
+  std::string text;
+  Value value;  // immortal; shared by concurrent renders
+};
+
+struct EndNode : Node {
+  EndNode(uint32_t p, const Tree* t) : Node(NodeType::kEnd, p, t) {}
+  void write_to(std::string& out) const override { out += "{{end}}"; }
+};
+
+struct ElseNode : Node {
+  ElseNode(uint32_t p, const Tree* t) : Node(NodeType::kElse, p, t) {}
+  void write_to(std::string& out) const override { out += "{{else}}"; }
+};
+
+// if / range / with
+struct BranchNode : Node {
+  BranchNode(uint32_t p, const Tree* t, NodeType ty) : Node(ty, p, t) {}
+  void write_to(std::string& out) const override;
+  PipeNode* pipe = nullptr;
+  ListNode* list = nullptr;
+  ListNode* else_list = nullptr;
+};
+
+struct BreakNode : Node {
+  BreakNode(uint32_t p, const Tree* t) : Node(NodeType::kBreak, p, t) {}
+  void write_to(std::string& out) const override { out += "{{break}}"; }
+};
+
+struct ContinueNode : Node {
+  ContinueNode(uint32_t p, const Tree* t) : Node(NodeType::kContinue, p, t) {}
+  void write_to(std::string& out) const override { out += "{{continue}}"; }
+};
+
+struct TemplateNode : Node {
+  TemplateNode(uint32_t p, const Tree* t) : Node(NodeType::kTemplate, p, t) {}
+  void write_to(std::string& out) const override;
+  std::string name;
+  PipeNode* pipe = nullptr;
+};
+
+// One parsed template: a file's body or a {{define}}. Immutable once parsed; shared by renders.
+struct Tree {
+  std::string name;        // the template's name
+  std::string parse_name;  // the file it was parsed from (errors name it)
+  std::shared_ptr<const std::string> text;
+  ListNode* root = nullptr;
+
+  Tree() = default;
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+  ~Tree() {
+    for (Node* n : nodes_) n->~Node();
+  }
+
+  // A new node owned by this tree. Nodes live in one arena per tree: a chart's helpers parse
+  // into tens of thousands of them, and a node-by-node malloc/free was a visible part of parsing
+  // and of freeing a chart.
+  template <class T, class... A>
+  T* make(A&&... a) {
+    void* mem = arena_.allocate(sizeof(T), alignof(T));
+    T* p = ::new (mem) T(std::forward<A>(a)...);
+    nodes_.push_back(p);
+    return p;
+  }
+  // "name:line:col" of a node (Go's Tree.ErrorContext location; the column is a 0-based byte
+  // offset, as Go prints it).
+  std::string location(const Node* n, int* line = nullptr, int* col = nullptr) const;
+
+ private:
+  std::pmr::monotonic_buffer_resource arena_{1024};
+  std::vector<Node*> nodes_;  // every node of this tree, destroyed with it
+};
+
+// Go's parse.IsEmptyTree.
+bool is_empty_tree(const Node* n);
+
+}  // namespace oc::helm
