@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <deque>
+#include <map>
 #include <memory>
 
 #include "cli/command.h"
@@ -35,11 +36,34 @@ std::string long_name(const std::string& names) {
   return best;
 }
 
+// One line for the --help listing of a group command (one that only holds subcommands).
+std::string group_summary(const CLI::App* parent, const std::string& name) {
+  if (parent->get_parent() != nullptr) {
+    if (name == "sources") return "Get source statuses";
+    return "";
+  }
+  static const std::map<std::string, std::string> kGroups = {
+      {"yaml", "Read and write YAML/JSON documents (comments kept)"},
+      {"kustomize", "Build kustomizations (output like kustomize v5.5)"},
+      {"helm", "Render Helm charts (output like helm template)"},
+      {"secrets", "Encrypt, decrypt and rotate sops files (sops 3 compatible)"},
+      {"get", "Show the status of Flux objects"},
+      {"reconcile", "Ask a Flux object to reconcile now and wait for it"},
+      {"suspend", "Suspend the reconciliation of Flux objects"},
+      {"resume", "Resume suspended Flux objects and wait for them to reconcile"},
+      {"tree", "Show the objects a Kustomization manages, as a tree"},
+      {"build", "Build a Kustomization's objects locally, as the controller would"},
+      {"diff", "Show what applying a local directory through a Kustomization would change"},
+  };
+  auto it = kGroups.find(name);
+  return it == kGroups.end() ? "" : it->second;
+}
+
 CLI::App* child(CLI::App* parent, const std::string& name) {
   for (CLI::App* sub : parent->get_subcommands([](CLI::App*) { return true; })) {
     if (sub->get_name() == name) return sub;
   }
-  CLI::App* sub = parent->add_subcommand(name, "");
+  CLI::App* sub = parent->add_subcommand(name, group_summary(parent, name));
   sub->fallthrough();
   return sub;
 }

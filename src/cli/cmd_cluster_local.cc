@@ -1,6 +1,7 @@
 // `opencenter apiserver` (foreground) and `opencenter up|down|status` (the local cluster in the
 // background, DESIGN.md §1).
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,24 +15,13 @@
 
 #include "apiserver/server.h"
 #include "cli/command.h"
+#include "cli/target.h"
+#include "controllers/manager.h"
 #include "core/file.h"
 
 namespace oc::cli {
 
 namespace {
-
-// $XDG_DATA_HOME/opencenter/local, or ~/.local/share/opencenter/local.
-std::string default_local_dir() {
-  std::string base;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) {
-    base = x;
-  } else if (const char* h = std::getenv("HOME"); h && *h) {
-    base = std::string(h) + "/.local/share";
-  } else {
-    base = "/tmp";
-  }
-  return base + "/opencenter/local";
-}
 
 void mkdirs(const std::string& path) {
   std::string cur;
@@ -78,6 +68,9 @@ std::string server_url(const std::string& kubeconfig) {
 }
 
 int run_apiserver(const Args& args, const Io& io) {
+  // A long-running server with many threads: two malloc arenas instead of glibc's 8 per core
+  // keep the peak RSS close to what is live (measured: bench/controllers, bench/RESULTS.md).
+  mallopt(M_ARENA_MAX, 2);
   apiserver::ServerOptions opts;
   opts.data_dir = args.get("data-dir");
   opts.listen = args.get("listen");
@@ -95,17 +88,43 @@ int run_apiserver(const Args& args, const Io& io) {
   auto server = apiserver::Server::start(opts);
   if (!server.ok()) return io.fail(server.error().to_string());
   std::string url = (*server)->url();
+  io.err << "opencenter apiserver: serving on " << url << " (data in " << opts.data_dir << ")\n";
+  io.err.flush();
+  // The local cluster runs the controllers in the same process (DESIGN.md §1).
+  std::unique_ptr<controllers::Manager> manager;
+  if (args.flag("controllers")) {
+    controllers::ManagerOptions mo;
+    mo.data_dir = opts.data_dir + "/controllers";
+    mo.log_file = opts.data_dir + "/controllers.log";
+    mo.metrics_listen = "127.0.0.1:0";
+    kube::ClusterAccess access;
+    access.server = url;
+    access.token = opts.token;
+    access.insecure_skip_tls_verify = !opts.tls_cert_file.empty();
+    auto m = controllers::Manager::start(access, mo);
+    if (!m.ok()) {
+      (*server)->stop();
+      return io.fail("cannot start the controllers: " + m.error().message);
+    }
+    manager = std::move(*m);
+    core::write_file_atomic(opts.data_dir + "/endpoints",
+                            "api: " + url + "\nartifacts: " + manager->artifact_url() + "\nmetrics: " +
+                                manager->metrics_url() + "/metrics\n",
+                            0600);
+    io.err << "opencenter apiserver: controllers running (artifacts " << manager->artifact_url() << ", metrics "
+           << manager->metrics_url() << "/metrics)\n";
+    io.err.flush();
+  }
   if (args.given("kubeconfig-out")) {
     if (auto st = core::write_file_atomic(args.get("kubeconfig-out"), kubeconfig_text(url), 0600);
         !st.ok()) {
       return io.fail(st.error().to_string());
     }
   }
-  io.err << "opencenter apiserver: serving on " << url << " (data in " << opts.data_dir << ")\n";
-  io.err.flush();
   int sig = 0;
   sigwait(&set, &sig);
   io.err << "opencenter apiserver: stopping\n";
+  if (manager) manager->stop();
   (*server)->stop();
   return kExitOk;
 }
@@ -120,6 +139,7 @@ int run_up(const Args& args, const Io& io) {
     return kExitOk;
   }
   ::unlink(kubeconfig.c_str());
+  ::unlink((dir + "/endpoints").c_str());
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) return io.fail("cannot find the opencenter executable");
@@ -139,6 +159,7 @@ int run_up(const Args& args, const Io& io) {
     std::string listen = args.given("listen") ? args.get("listen") : "127.0.0.1:0";
     std::vector<std::string> argv_s = {self, "apiserver", "--data-dir", dir, "--listen", listen,
                                        "--kubeconfig-out", kubeconfig};
+    if (!args.flag("no-controllers")) argv_s.push_back("--controllers");
     if (args.flag("no-simulate")) argv_s.push_back("--no-simulate");
     std::vector<char*> argv;
     for (auto& s : argv_s) argv.push_back(s.data());
@@ -150,8 +171,8 @@ int run_up(const Args& args, const Io& io) {
   for (int i = 0; i < 300; ++i) {
     if (::access(kubeconfig.c_str(), R_OK) == 0) {
       io.out << "The local cluster is running (pid " << pid << ") at " << server_url(kubeconfig)
-             << ".\nkubeconfig: " << kubeconfig << "\n  export KUBECONFIG=" << kubeconfig
-             << "\n  kubectl get namespaces\n";
+             << ".\nkubeconfig: " << kubeconfig << "\n" << read_small(dir + "/endpoints")
+             << "  export KUBECONFIG=" << kubeconfig << "\n  kubectl get namespaces\n";
       return kExitOk;
     }
     int status = 0;
@@ -193,7 +214,7 @@ int run_status(const Args& args, const Io& io) {
     return kExitFailure;
   }
   io.out << "The local cluster is running (pid " << pid << ") at " << server_url(dir + "/kubeconfig")
-         << ".\nkubeconfig: " << dir << "/kubeconfig\n";
+         << ".\nkubeconfig: " << dir << "/kubeconfig\n" << read_small(dir + "/endpoints");
   return kExitOk;
 }
 
@@ -211,6 +232,7 @@ void register_cluster_local_commands(Registry& r) {
       {"--tls-key-file", "TLS private key", Flag::Kind::kString, "", {}},
       {"--token", "Bearer token clients must send (required off loopback)", Flag::Kind::kString, "", {}},
       {"--kubeconfig-out", "Write a kubeconfig for this server here once it listens", Flag::Kind::kString, "", {}},
+      {"--controllers", "Also run the Flux-compatible controllers in this process", Flag::Kind::kBool, "", {}},
   };
   api.run = [](const Args& args, const Io& io) {
     if (args.get("data-dir").empty()) {
@@ -231,6 +253,7 @@ void register_cluster_local_commands(Registry& r) {
   up.flags = local_flags;
   up.flags.push_back({"--listen", "HOST:PORT (default: a free port on 127.0.0.1)", Flag::Kind::kString, "", {}});
   up.flags.push_back({"--no-simulate", "Do not simulate workload status", Flag::Kind::kBool, "", {}});
+  up.flags.push_back({"--no-controllers", "Run the API server only, without the controllers", Flag::Kind::kBool, "", {}});
   up.run = run_up;
   r.add(std::move(up));
 

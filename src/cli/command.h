@@ -99,7 +99,13 @@ void register_all(Registry& r);
 // Per-module registration functions, called from register_all.
 void register_version_command(Registry& r);
 void register_yaml_commands(Registry& r);
+void register_kustomize_commands(Registry& r);
+void register_helm_commands(Registry& r);
 void register_cluster_local_commands(Registry& r);
+void register_controller_commands(Registry& r);
+void register_age_commands(Registry& r);
+void register_secrets_commands(Registry& r);
+void register_flux_commands(Registry& r);
 
 // Parses argv against the registry and runs the chosen command.
 int run(int argc, const char* const* argv, const Registry& registry, const Io& io);
