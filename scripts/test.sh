@@ -9,5 +9,6 @@ bash scripts/build.sh release
 (cd build/release && ctest --output-on-failure -j "$(nproc)")
 bash scripts/build.sh asan
 (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS=suppressions=$PWD/../../tests/lsan.supp:print_suppressions=0 \
   ctest --output-on-failure -j "$(nproc)")
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"
