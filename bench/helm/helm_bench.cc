@@ -294,6 +294,11 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Case> cases;
+  // One template printing one line: what starting each tool, loading a chart and printing
+  // costs, so the rows below can be read net of it.
+  write(root / "trivial" / "Chart.yaml", "apiVersion: v2\nname: trivial\nversion: 0.1.0\n");
+  write(root / "trivial" / "templates" / "cm.yaml", "a: {{ .Release.Name }}\n");
+  cases.push_back({"trivial (process start)", root / "trivial", "", "release-name", "default"});
   fs::path kyverno = fs::path(conformance) / "helm" / "kyverno";
   cases.push_back({"kyverno (largest conformance chart)", kyverno / "chart",
                    kyverno / "values.yaml", "kyverno", "kyverno"});
@@ -310,6 +315,14 @@ int main(int argc, char** argv) {
       "| "
       "same output |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
+  int cases_done = 0;
+  double base_ours = 0, base_ref = 0;
+  std::vector<std::string> net;
+  auto fmt = [](const char* f, double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, f, v);
+    return std::string(b);
+  };
   for (const auto& c : cases) {
     std::vector<std::string> ours = {binary, "helm", "template", c.release,       c.chart.string(),
                                      "-n",   c.ns,   "--output", "templates-json"};
@@ -330,6 +343,16 @@ int main(int argc, char** argv) {
       same = same && a.ok && b.ok && a.out == b.out;
       out_bytes = a.out.size();
     }
+    if (cases_done++ == 0) {
+      base_ours = so.total_cpu() / runs;
+      base_ref = sr.total_cpu() / runs;
+    } else {
+      double net_ours = so.total_cpu() / runs - base_ours,
+             net_ref = sr.total_cpu() / runs - base_ref;
+      net.push_back(c.name + ": " + fmt("%.1f ms", net_ours * 1e3) + " vs " +
+                    fmt("%.1f ms", net_ref * 1e3) + " CPU per run, " +
+                    fmt("%.2f×", net_ref / net_ours));
+    }
     std::printf(
         "| %s | %.2f MB | %.2f s / %.1f ms | %.2f s / %.1f ms | **%.2f×** | %.2f s | %.2f s | "
         "**%.2f×** | "
@@ -345,11 +368,22 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
 
+  std::printf("\nNet of the trivial chart's cost (process start, chart load, output):\n\n");
+  for (const auto& n : net) std::printf("- %s\n", n.c_str());
+
   // In-process: load each chart once, render it `runs` times.
   std::printf(
-      "\nIn-process library (chart loaded once, then %d renders):\n\n"
-      "| chart | load | render (median) | render (total) |\n|---|---|---|---|\n",
+      "\nIn-process library (chart loaded once, then %d renders; CPU = user + sys of this "
+      "process):\n\n"
+      "| chart | load | render wall (median) | render CPU (mean) | render wall (total) |\n"
+      "|---|---|---|---|---|\n",
       runs);
+  auto cpu_now = [] {
+    struct rusage ru;
+    ::getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  };
   for (const auto& c : cases) {
     auto t0 = Clock::now();
     auto chart = oc::helm::load_chart(c.chart.string());
@@ -371,6 +405,7 @@ int main(int argc, char** argv) {
     opts.release.ns = c.ns;
     opts.split_manifests = false;
     std::vector<double> times;
+    double cpu0 = cpu_now();
     for (int i = 0; i < runs; ++i) {
       auto s = Clock::now();
       auto r = oc::helm::render(**chart, *values, opts);
@@ -380,10 +415,11 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    double cpu = (cpu_now() - cpu0) / runs;
     double total = 0;
     for (double t : times) total += t;
-    std::printf("| %s | %.1f ms | %.2f ms | %.2f s |\n", c.name.c_str(), load * 1e3,
-                Series::median(times) * 1e3, total);
+    std::printf("| %s | %.1f ms | %.2f ms | %.2f ms | %.2f s |\n", c.name.c_str(), load * 1e3,
+                Series::median(times) * 1e3, cpu * 1e3, total);
     std::fflush(stdout);
   }
   std::printf("\nload average at end: %s\n", load_average().c_str());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "helm/go_fmt.h"
 #include "helm/go_strconv.h"
@@ -239,13 +240,23 @@ Value string_slice(const std::vector<std::string>& items) {
   return Value::slice(std::move(vs), GoType::kSliceString);
 }
 
-Value deep_copy(const Value& v) {
+namespace {
+
+Value copy_walk(const Value& v, int depth, size_t& elements) {
+  if (depth > kMaxValueDepth) {
+    throw FuncError("deepCopy: value nested more than " + std::to_string(kMaxValueDepth) +
+                    " levels deep (does a map or list contain itself?)");
+  }
+  if (++elements > kMaxWalkElements) {
+    throw FuncError("deepCopy: value has more than " + std::to_string(kMaxWalkElements) +
+                    " elements");
+  }
   switch (v.kind()) {
     case Kind::kSlice: {
       if (v.heap() == nullptr) return v;
       std::vector<Value> items;
       items.reserve(v.size());
-      for (const Value& e : v.items()) items.push_back(deep_copy(e));
+      for (const Value& e : v.items()) items.push_back(copy_walk(e, depth + 1, elements));
       return Value::slice(std::move(items), v.type());
     }
     case Kind::kMap: {
@@ -254,7 +265,9 @@ Value deep_copy(const Value& v) {
       Value out = Value::map(v.type());
       MapObj* om = out.map_obj();
       om->entries().reserve(m->size());
-      for (const auto& e : m->entries()) om->append_unsorted(e.key, deep_copy(e.value));
+      for (const auto& e : m->entries()) {
+        om->append_unsorted(e.key, copy_walk(e.value, depth + 1, elements));
+      }
       return out;
     }
     default:
@@ -262,58 +275,91 @@ Value deep_copy(const Value& v) {
   }
 }
 
-bool deep_equal(const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) return false;
-  if (a.kind() != Kind::kObject && a.type() != b.type()) return false;
-  switch (a.kind()) {
-    case Kind::kInvalid:
-    case Kind::kNil:
-      return true;
-    case Kind::kBool:
-      return a.as_bool() == b.as_bool();
-    case Kind::kInt:
-      return a.as_int() == b.as_int();
-    case Kind::kUint:
-      return a.as_uint() == b.as_uint();
-    case Kind::kFloat:
-      return a.as_float() == b.as_float();
-    case Kind::kString:
-      return a.str() == b.str();
-    case Kind::kBytes:
-      if ((a.heap() == nullptr) != (b.heap() == nullptr)) return false;
-      return a.str() == b.str();
-    case Kind::kSlice: {
-      if ((a.heap() == nullptr) != (b.heap() == nullptr)) return false;
-      if (a.size() != b.size()) return false;
-      for (size_t i = 0; i < a.size(); ++i) {
-        if (!deep_equal(a.items()[i], b.items()[i])) return false;
-      }
-      return true;
+// reflect.DeepEqual, with its visited set: a pair of maps or slices met again compares equal,
+// which ends cycles (and keeps shared parts from being compared more than once).
+class EqualWalk {
+ public:
+  bool eq(const Value& a, const Value& b, int depth) {
+    if (depth > kMaxValueDepth) {
+      throw FuncError("deepEqual: values nested more than " + std::to_string(kMaxValueDepth) +
+                      " levels deep");
     }
-    case Kind::kMap: {
-      const MapObj* ma = a.map_obj();
-      const MapObj* mb = b.map_obj();
-      if ((ma == nullptr) != (mb == nullptr)) return false;
-      if (!ma) return true;
-      if (ma->size() != mb->size()) return false;
-      for (size_t i = 0; i < ma->size(); ++i) {
-        if (ma->entries()[i].key.str() != mb->entries()[i].key.str()) return false;
-        if (!deep_equal(ma->entries()[i].value, mb->entries()[i].value)) return false;
+    if (a.kind() != b.kind()) return false;
+    if (a.kind() != Kind::kObject && a.type() != b.type()) return false;
+    switch (a.kind()) {
+      case Kind::kInvalid:
+      case Kind::kNil:
+        return true;
+      case Kind::kBool:
+        return a.as_bool() == b.as_bool();
+      case Kind::kInt:
+        return a.as_int() == b.as_int();
+      case Kind::kUint:
+        return a.as_uint() == b.as_uint();
+      case Kind::kFloat:
+        return a.as_float() == b.as_float();
+      case Kind::kString:
+        return a.str() == b.str();
+      case Kind::kBytes:
+        if ((a.heap() == nullptr) != (b.heap() == nullptr)) return false;
+        return a.str() == b.str();
+      case Kind::kSlice: {
+        if ((a.heap() == nullptr) != (b.heap() == nullptr)) return false;
+        if (a.size() != b.size()) return false;
+        if (a.heap() == b.heap()) return true;  // the same backing array
+        if (!visited_.emplace(a.heap(), b.heap()).second) return true;
+        for (size_t i = 0; i < a.size(); ++i) {
+          if (!eq(a.items()[i], b.items()[i], depth + 1)) return false;
+        }
+        return true;
       }
-      return true;
-    }
-    case Kind::kObject: {
-      const Object* oa = a.object_ptr();
-      const Object* ob = b.object_ptr();
-      if (oa == ob) return true;
-      if (oa->type_name() != ob->type_name() || oa->num_fields() != ob->num_fields()) return false;
-      for (size_t i = 0; i < oa->num_fields(); ++i) {
-        if (!deep_equal(oa->field_at(i), ob->field_at(i))) return false;
+      case Kind::kMap: {
+        const MapObj* ma = a.map_obj();
+        const MapObj* mb = b.map_obj();
+        if ((ma == nullptr) != (mb == nullptr)) return false;
+        if (!ma) return true;
+        if (ma->size() != mb->size()) return false;
+        if (ma == mb) return true;
+        if (!visited_.emplace(ma, mb).second) return true;
+        for (size_t i = 0; i < ma->size(); ++i) {
+          if (ma->entries()[i].key.str() != mb->entries()[i].key.str()) return false;
+          if (!eq(ma->entries()[i].value, mb->entries()[i].value, depth + 1)) return false;
+        }
+        return true;
       }
-      return true;
+      case Kind::kObject: {
+        const Object* oa = a.object_ptr();
+        const Object* ob = b.object_ptr();
+        if (oa == ob) return true;
+        if (oa->type_name() != ob->type_name() || oa->num_fields() != ob->num_fields())
+          return false;
+        for (size_t i = 0; i < oa->num_fields(); ++i) {
+          if (!eq(oa->field_at(i), ob->field_at(i), depth + 1)) return false;
+        }
+        return true;
+      }
     }
+    return false;
   }
-  return false;
+
+ private:
+  struct PairHash {
+    size_t operator()(const std::pair<const void*, const void*>& p) const {
+      return std::hash<const void*>()(p.first) * 31 + std::hash<const void*>()(p.second);
+    }
+  };
+  std::unordered_set<std::pair<const void*, const void*>, PairHash> visited_;
+};
+
+}  // namespace
+
+Value deep_copy(const Value& v) {
+  size_t elements = 0;
+  return copy_walk(v, 0, elements);
+}
+
+bool deep_equal(const Value& a, const Value& b) {
+  return EqualWalk().eq(a, b, 0);
 }
 
 }  // namespace oc::helm

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/scalar.h"
+#include "helm/funcs.h"
 #include "helm/go_unicode.h"
 
 namespace oc::helm {
@@ -20,7 +21,8 @@ bool too_large(int64_t x) {
 // One fmt.pp: the printer state for a Sprint/Sprintf call (Go's print.go + format.go).
 class Printer {
  public:
-  explicit Printer(std::string& out) : buf_(out) {}
+  explicit Printer(std::string& out, size_t max_bytes = kMaxPrintBytes)
+      : buf_(out), start_(out.size()), max_bytes_(max_bytes) {}
 
   void do_print(std::span<const Value> a) {
     bool prev_string = false;
@@ -799,6 +801,13 @@ class Printer {
   }
 
   void print_value(const Value& value, uint32_t verb, int depth) {
+    if (depth > kMaxValueDepth) {
+      throw FuncError("fmt: value nested more than " + std::to_string(kMaxValueDepth) +
+                      " levels deep (does a map or list contain itself?)");
+    }
+    if (buf_.size() - start_ > max_bytes_) {
+      throw FuncError("fmt: printed value exceeds " + std::to_string(max_bytes_) + " bytes");
+    }
     if (depth > 0 && value.valid() && value.kind() != Kind::kNil) {
       if (handle_methods(value, verb)) return;
     }
@@ -932,6 +941,8 @@ class Printer {
   }
 
   std::string& buf_;
+  size_t start_;      // buf_'s size when this print began
+  size_t max_bytes_;  // how much it may append
   bool wid_present_ = false, prec_present_ = false, minus_ = false, plus_ = false, sharp_ = false,
        space_ = false, zero_ = false, plus_v_ = false, sharp_v_ = false;
   int64_t wid_ = 0, prec_ = 0;
@@ -949,8 +960,8 @@ void go_sprintln(std::string& out, std::span<const Value> args) {
 void go_sprintf(std::string& out, std::string_view format, std::span<const Value> args) {
   Printer(out).do_printf(format, args);
 }
-void go_print_value(std::string& out, const Value& v) {
-  Printer p(out);
+void go_print_value(std::string& out, const Value& v, size_t max_bytes) {
+  Printer p(out, max_bytes);
   p.print_arg(v, 'v');
 }
 

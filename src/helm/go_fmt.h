@@ -17,7 +17,11 @@ void go_sprint(std::string& out, std::span<const Value> args);
 void go_sprintln(std::string& out, std::span<const Value> args);
 // fmt.Sprintf(format, args...).
 void go_sprintf(std::string& out, std::string_view format, std::span<const Value> args);
-// fmt.Sprint(v) for one value.
-void go_print_value(std::string& out, const Value& v);
+// fmt.Sprint(v) for one value, appending at most `max_bytes`.
+void go_print_value(std::string& out, const Value& v, size_t max_bytes = kMaxPrintBytes);
+
+// The print functions throw FuncError when a value is nested deeper than kMaxValueDepth (a map
+// that contains itself: Go overflows its stack) or prints to more than kMaxPrintBytes (or
+// `max_bytes`).
 
 }  // namespace oc::helm

@@ -41,7 +41,7 @@ uint32_t to_case(int which, uint32_t r) {
     const CaseRange& cr = kGoCaseRanges[m];
     if (cr.lo <= r && r <= cr.hi) {
       int32_t delta = cr.delta[which];
-      if (delta > 0x10FFFF) {
+      if (delta == kUpperLower) {
         // UpperLower: alternating pairs starting at lo; upper is even offset, lower odd.
         // Go: return CaseRange.Lo + ((r-Lo)&^1 | _case&1) with _case 0=upper 1=lower 2=title.
         return cr.lo + (((r - cr.lo) & ~1u) | static_cast<uint32_t>(which & 1));

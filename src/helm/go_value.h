@@ -379,4 +379,13 @@ inline Object* Value::object_ptr() const {
   return kind_ == Kind::kObject ? static_cast<Object*>(u_.p) : nullptr;
 }
 
+// Bounds for walks over a value graph (printing, encoding, copying, comparing). Template values
+// can contain themselves (`set $d "k" $d`) or share parts exponentially (`$l = list $l $l` in a
+// loop); Go's fmt and copystructure overflow the stack on the first and exhaust memory on the
+// second, encoding/json reports a cycle after 1000 levels. Past these bounds a walk fails with an
+// error naming the bound.
+constexpr int kMaxValueDepth = 1000;
+constexpr size_t kMaxWalkElements = 1'000'000;        // elements one copy or encoding may visit
+constexpr size_t kMaxPrintBytes = size_t(128) << 20;  // text one print or encoding may produce
+
 }  // namespace oc::helm

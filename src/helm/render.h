@@ -4,6 +4,8 @@
 //
 // Thread safety: render() may be called concurrently on the same Chart (it only reads the
 // chart and its parse cache, which is locked). Nothing is global or mutable across calls.
+// Templates run on a thread render() starts for the call, with a stack of
+// limits.max_stack_bytes plus headroom (any caller thread will do); a LookupFn is called there.
 #pragma once
 
 #include <map>

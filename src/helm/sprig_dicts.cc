@@ -33,9 +33,10 @@ Value f_get(CallCtx&, Args a) {
   return Value::string("");
 }
 
-Value f_set(CallCtx&, Args a) {
+Value f_set(CallCtx& ctx, Args a) {
   MapObj* m = dict_obj(a[0]);
   if (!m) func_fail("assignment to entry in nil map");
+  ctx.exec.note_changed(m);
   m->set(a[1].str(), a[2].stored());
   return a[0];
 }
@@ -117,8 +118,9 @@ bool mergo_empty(const Value& v) {
 }
 
 // mergo.deepMerge for map[string]interface{} (see research notes in docs/helm.md).
-void mergo_merge(MapObj* dst, const MapObj* src, bool overwrite, int depth) {
-  if (depth > 10000) func_fail("merge: maximum nesting depth exceeded");
+void mergo_merge(Executor& ex, MapObj* dst, const MapObj* src, bool overwrite, int depth) {
+  if (depth > kMaxValueDepth) func_fail("merge: maximum nesting depth exceeded");
+  ex.note_changed(dst);
   // Keys are visited in sorted order; Go's order is random but the result does not depend on it.
   std::vector<MapObj::Entry> src_entries = src->entries();
   for (const auto& e : src_entries) {
@@ -135,7 +137,7 @@ void mergo_merge(MapObj* dst, const MapObj* src, bool overwrite, int depth) {
     bool s_is_map = s.kind() == Kind::kMap;
     bool s_is_slice = s.kind() == Kind::kSlice || s.kind() == Kind::kBytes;
     if (s_is_map && has_d && d.kind() == Kind::kMap && d.map_obj() != nullptr && s.map_obj()) {
-      mergo_merge(d.map_obj(), s.map_obj(), overwrite, depth + 1);
+      mergo_merge(ex, d.map_obj(), s.map_obj(), overwrite, depth + 1);
     }
     if (has_d && !mergo_empty(d) && (s_is_map || s_is_slice)) {
       if (s_is_slice && overwrite) dst->set(e.key, s);
@@ -145,20 +147,20 @@ void mergo_merge(MapObj* dst, const MapObj* src, bool overwrite, int depth) {
   }
 }
 
-Value merge_impl(Args a, bool overwrite) {
+Value merge_impl(Executor& ex, Args a, bool overwrite) {
   Value dst = a[0];
   if (dst.map_obj() == nullptr) dst = Value::map(GoType::kMapIface);
   for (size_t i = 1; i < a.size(); ++i) {
-    if (const MapObj* src = a[i].map_obj()) mergo_merge(dst.map_obj(), src, overwrite, 0);
+    if (const MapObj* src = a[i].map_obj()) mergo_merge(ex, dst.map_obj(), src, overwrite, 0);
   }
   return dst;
 }
 
-Value f_merge(CallCtx&, Args a) {
-  return merge_impl(a, false);
+Value f_merge(CallCtx& ctx, Args a) {
+  return merge_impl(ctx.exec, a, false);
 }
-Value f_merge_overwrite(CallCtx&, Args a) {
-  return merge_impl(a, true);
+Value f_merge_overwrite(CallCtx& ctx, Args a) {
+  return merge_impl(ctx.exec, a, true);
 }
 
 Value f_deep_copy(CallCtx&, Args a) {

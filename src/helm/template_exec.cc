@@ -766,7 +766,12 @@ struct Executor::State {
       return;
     }
     size_t before = out->size();
-    go_print_value(*out, v);
+    try {
+      go_print_value(*out, v, ex.opts_.limits.max_output_bytes);
+    } catch (const FuncError& e) {
+      out->resize(before);
+      errorf(e.what());
+    }
     if (out->size() > ex.opts_.limits.max_output_bytes) {
       out->resize(before);
       write(std::string_view());  // reports the limit
@@ -779,7 +784,20 @@ struct Executor::State {
 // --- Executor ----------------------------------------------------------------------------------
 
 Executor::Executor(const TemplateSet& set, ExecOptions opts) : set_(set), opts_(std::move(opts)) {}
-Executor::~Executor() = default;
+Executor::~Executor() {
+  // Empty all first (each is kept alive by our reference meanwhile), then let go.
+  for (MapObj* m : changed_) m->entries().clear();
+  for (MapObj* m : changed_) {
+    if (--m->refs == 0) heap_release(m);
+  }
+}
+
+void Executor::note_changed(MapObj* m) {
+  if (m == nullptr || m->refs == HeapObj::kImmortal) return;
+  if (!changed_set_.insert(m).second) return;
+  ++m->refs;
+  changed_.push_back(m);
+}
 
 const Tree* Executor::lookup_tree(std::string_view name) const {
   for (size_t i = overlays_.size(); i-- > 0;) {
@@ -810,7 +828,12 @@ void Executor::run(const Tree* tree, const Value& data, std::string& out) {
   st.push("$", data);
   if (tree->root == nullptr)
     st.errorf(go_quote(tree->name) + " is an incomplete or empty template");
-  st.walk(data, tree->root);
+  try {
+    st.walk(data, tree->root);
+  } catch (const FuncError& e) {
+    // A value walk outside a function call (printing a value into an error message) hit a bound.
+    st.errorf(e.what());
+  }
 }
 
 core::Status Executor::execute(std::string_view name, const Value& data, std::string& out) {

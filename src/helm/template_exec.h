@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
@@ -103,6 +104,11 @@ class Executor {
   void step(uint64_t n = 1);
   // Checks a size a function is about to create against max_collection.
   void check_size(size_t n, std::string_view what) const;
+  // Records a map a function changed (set, merge, mergeOverwrite). A template can make a map
+  // contain itself (`set $d "k" $d`), a cycle reference counting never frees; the Executor
+  // empties every changed map when it is destroyed, which breaks such cycles. So no value of a
+  // render may be used after its Executor is gone (render() returns only text).
+  void note_changed(MapObj* m);
 
   struct State;
 
@@ -117,7 +123,9 @@ class Executor {
   std::vector<std::unique_ptr<TemplateSet>> overlays_;
   TreeArena retained_;  // tpl's trees when no arena is given
   std::unordered_map<std::string, int> included_;
-  int call_depth_ = 0;  // include and tpl calls in progress
+  int call_depth_ = 0;            // include and tpl calls in progress
+  std::vector<MapObj*> changed_;  // note_changed, each holding a reference
+  std::unordered_set<const MapObj*> changed_set_;
   uint64_t steps_ = 0;
   const char* stack_base_ = nullptr;
 };

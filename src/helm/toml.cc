@@ -80,9 +80,21 @@ bool is_array_of_tables(const Value& v) {
   return is_table(v.items()[0]);
 }
 
-core::Status write_value(std::string& out, const Value& v);
+core::Status write_value(std::string& out, const Value& v, int depth);
 
-core::Status write_inline_table(std::string& out, const Value& v) {
+// Cycles (`set $d "k" $d`) and exponential sharing end here (BurntSushi's encoder overflows).
+core::Status check_bounds(const std::string& out, size_t depth) {
+  if (depth > static_cast<size_t>(kMaxValueDepth)) {
+    return core::Error("toml: value nested more than " + std::to_string(kMaxValueDepth) +
+                       " levels deep (does a map or list contain itself?)");
+  }
+  if (out.size() > kMaxPrintBytes) {
+    return core::Error("toml: encoding exceeds " + std::to_string(kMaxPrintBytes) + " bytes");
+  }
+  return {};
+}
+
+core::Status write_inline_table(std::string& out, const Value& v, int depth) {
   out += "{";
   bool first = true;
   if (const MapObj* m = v.map_obj()) {
@@ -91,14 +103,15 @@ core::Status write_inline_table(std::string& out, const Value& v) {
       out += first ? " " : ", ";
       first = false;
       out += key_text(e.key.str()) + " = ";
-      if (auto st = write_value(out, e.value); !st.ok()) return st;
+      if (auto st = write_value(out, e.value, depth + 1); !st.ok()) return st;
     }
   }
   out += first ? "}" : " }";
   return {};
 }
 
-core::Status write_value(std::string& out, const Value& v) {
+core::Status write_value(std::string& out, const Value& v, int depth) {
+  if (auto st = check_bounds(out, static_cast<size_t>(depth)); !st.ok()) return st;
   switch (v.kind()) {
     case Kind::kBool:
       out += v.as_bool() ? "true" : "false";
@@ -133,13 +146,13 @@ core::Status write_value(std::string& out, const Value& v) {
         if (e.is_nil()) return core::Error("toml: cannot encode array with nil element");
         if (!first) out += ", ";
         first = false;
-        if (auto st = write_value(out, e); !st.ok()) return st;
+        if (auto st = write_value(out, e, depth + 1); !st.ok()) return st;
       }
       out += "]";
       return {};
     }
     case Kind::kMap:
-      return write_inline_table(out, v);
+      return write_inline_table(out, v, depth);
     default:
       return core::Error("toml: cannot encode a value of type " + v.type_name());
   }
@@ -156,7 +169,7 @@ core::Status write_map_body(std::string& out, const std::vector<std::string>& ke
   for (const auto& e : m->entries()) {
     if (e.value.is_nil() || is_table(e.value) || is_array_of_tables(e.value)) continue;
     out += indent + key_text(e.key.str()) + " = ";
-    if (auto st = write_value(out, e.value); !st.ok()) return st;
+    if (auto st = write_value(out, e.value, static_cast<int>(key.size()) + 1); !st.ok()) return st;
     out += "\n";
   }
   for (const auto& e : m->entries()) {
@@ -178,6 +191,7 @@ core::Status write_map_body(std::string& out, const std::vector<std::string>& ke
 core::Status write_table(std::string& out, const std::vector<std::string>& key, const Value& v,
                          bool array_entry) {
   if (v.kind() != Kind::kMap) return core::Error("toml: unsupported table type " + v.type_name());
+  if (auto st = check_bounds(out, key.size()); !st.ok()) return st;
   std::string path;
   for (size_t i = 0; i < key.size(); ++i) {
     if (i) path += ".";

@@ -12,9 +12,47 @@ namespace oc::helm {
 
 namespace {
 
-core::Status to_node(const Value& v, core::Node& out, int depth) {
+// The walk's state: containers on the current path (looked at only past kMaxValueDepth, as
+// encoding/json starts looking for cycles after 1000 levels) and the elements visited.
+struct Walk {
+  std::vector<const void*> path;
+  size_t elements = 0;
+};
+
+// A hard bound for values nested deeper than Go's cycle check without a cycle.
+constexpr int kMaxEncodeDepth = 10 * kMaxValueDepth;
+
+const void* container_id(const Value& v) {
+  if (v.kind() == Kind::kMap) return v.map_obj();
+  if (v.kind() == Kind::kSlice) return v.heap();
+  return nullptr;
+}
+
+core::Status to_node(const Value& v, core::Node& out, int depth, Walk& w) {
   using core::Node;
-  if (depth > 10000) return core::Error("json: unsupported value: nesting too deep");
+  if (++w.elements > kMaxWalkElements) {
+    return core::Error("json: unsupported value: more than " + std::to_string(kMaxWalkElements) +
+                       " elements");
+  }
+  const void* id = container_id(v);
+  if (id != nullptr && depth > kMaxValueDepth) {
+    for (const void* p : w.path) {
+      if (p == id)
+        return core::Error("json: unsupported value: encountered a cycle via " + v.type_name());
+    }
+    if (depth > kMaxEncodeDepth) {
+      return core::Error("json: unsupported value: nested more than " +
+                         std::to_string(kMaxEncodeDepth) + " levels deep");
+    }
+  }
+  if (id != nullptr) w.path.push_back(id);
+  struct Pop {
+    Walk& w;
+    bool on;
+    ~Pop() {
+      if (on) w.path.pop_back();
+    }
+  } pop{w, id != nullptr};
   switch (v.kind()) {
     case Kind::kInvalid:
     case Kind::kNil:
@@ -63,7 +101,7 @@ core::Status to_node(const Value& v, core::Node& out, int depth) {
       out.items().reserve(v.size());
       for (const Value& e : v.items()) {
         Node n;
-        if (auto st = to_node(e, n, depth + 1); !st.ok()) return st;
+        if (auto st = to_node(e, n, depth + 1, w); !st.ok()) return st;
         out.push_back(std::move(n));
       }
       return {};
@@ -78,7 +116,7 @@ core::Status to_node(const Value& v, core::Node& out, int depth) {
       out.entries().reserve(m->size());
       for (const auto& e : m->entries()) {
         Node n;
-        if (auto st = to_node(e.value, n, depth + 1); !st.ok()) return st;
+        if (auto st = to_node(e.value, n, depth + 1, w); !st.ok()) return st;
         out.entries().push_back(
             core::MapEntry{Node::string(std::string(e.key.str())), std::move(n)});
       }
@@ -91,7 +129,7 @@ core::Status to_node(const Value& v, core::Node& out, int depth) {
       out = Node::mapping();
       for (size_t i = 0; i < o->num_fields(); ++i) {
         Node n;
-        if (auto st = to_node(o->field_at(i), n, depth + 1); !st.ok()) return st;
+        if (auto st = to_node(o->field_at(i), n, depth + 1, w); !st.ok()) return st;
         out.entries().push_back(
             core::MapEntry{Node::string(std::string(o->field_name(i))), std::move(n)});
       }
@@ -158,12 +196,14 @@ Value from_node(const core::Node& n) {
 }  // namespace
 
 core::Status value_to_node_into(const Value& v, core::Node& out) {
-  return to_node(v, out, 0);
+  Walk w;
+  return to_node(v, out, 0, w);
 }
 
 core::Result<core::Node> value_to_node(const Value& v) {
   core::Node out;
-  if (auto st = to_node(v, out, 0); !st.ok()) return st.error();
+  Walk w;
+  if (auto st = to_node(v, out, 0, w); !st.ok()) return st.error();
   return out;
 }
 

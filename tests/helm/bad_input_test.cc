@@ -108,6 +108,21 @@ TEST(BadInput, RequiredMessageComesThroughVerbatim) {
       "execution error at (demo/templates/cm.yaml:1:6): A valid .Values.host entry required!");
 }
 
+// Helm's cleanupExecError keeps the outermost location (the include in the file being rendered)
+// and the required message, whatever the include chain in between.
+TEST(BadInput, RequiredInsideAHelperComesThroughVerbatimAtTheInclude) {
+  test::TempDir dir;
+  auto path = write_chart(
+      dir, {{"Chart.yaml", chart_yaml("demo")},
+            {"templates/_h.tpl",
+             "{{ define \"h\" }}{{ required \"need .Values.host\" .Values.host }}{{ end }}"},
+            {"templates/cm.yaml", "a: {{ include \"h\" . }}\n"}});
+  auto r = render_dir(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "execution error at (demo/templates/cm.yaml:1:6): need .Values.host");
+}
+
 TEST(BadInput, FailMessageComesThroughVerbatim) {
   test::TempDir dir;
   auto path = write_chart(dir, {{"Chart.yaml", chart_yaml("demo")},
@@ -289,6 +304,67 @@ TEST(BadInput, NestingUpToTheLimitRenders) {
   auto r = render_dir(path);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->templates.at("demo/templates/cm.yaml"), "1");
+}
+
+// Found by fuzz/gotemplate_fuzz.cc (fuzz/corpus/gotemplate/regression-map-containing-itself.tpl):
+// a map that contains itself overflowed the stack when printed. Go's fmt overflows too (a fatal
+// error in Helm); every walk over values now stops at kMaxValueDepth with an error.
+TEST(BadInput, Regression_MapContainingItselfIsAnErrorNotAStackOverflow) {
+  const std::string cyclic = "{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" $d }}";
+  struct Case {
+    std::string expr, error;
+  } cases[] = {
+      {"{{ $d }}", "at <{{$d}}>: fmt: value nested more than 1000 levels deep"},
+      {"{{ printf \"%v\" $d }}",
+       "error calling printf: fmt: value nested more than 1000 levels deep"},
+      {"{{ deepCopy $d }}",
+       "error calling deepCopy: deepCopy: value nested more than 1000 levels deep"},
+      {"{{ merge (dict) $d $d }}", "error calling merge: merge: maximum nesting depth exceeded"},
+      {"{{ mergeOverwrite (dict) $d }}",
+       "at <{{mergeOverwrite (dict) $d}}>: fmt: value nested more than 1000"},
+      {"{{ mustToJson $d }}",
+       "error calling mustToJson: json: unsupported value: encountered a cycle via "
+       "map[string]interface {}"},
+  };
+  for (const auto& c : cases) {
+    auto r = render_template_text(cyclic + c.expr, core::Node::mapping());
+    ASSERT_FALSE(r.ok()) << c.expr;
+    EXPECT_NE(r.error().message.find(c.error), std::string::npos)
+        << c.expr << ": " << r.error().message;
+  }
+  // As in Go: toJson/toYaml give "" on a cycle; deepEqual's visited set says equal.
+  auto json =
+      render_template_text(cyclic + "[{{ toJson $d }}][{{ toYaml $d }}]", core::Node::mapping());
+  ASSERT_TRUE(json.ok()) << json.error().message;
+  EXPECT_EQ(*json, "[][]");
+  auto eq = render_template_text(cyclic + "{{ deepEqual $d $d }}", core::Node::mapping());
+  ASSERT_TRUE(eq.ok()) << eq.error().message;
+  EXPECT_EQ(*eq, "true");
+}
+
+// `$l = list $l $l` sixty times is a value of 2^60 elements sharing its parts: printing,
+// copying and encoding it must stop at a bound, comparing it must not take 2^60 steps.
+TEST(BadInput, ExponentiallySharedValuesAreBounded) {
+  const std::string big = "{{ $l := list 1 }}{{ range until 60 }}{{ $l = list $l $l }}{{ end }}";
+  RenderOptions small;  // printing stops at the output limit; 1 MiB keeps the test quick
+  small.limits.max_output_bytes = 1 << 20;
+  auto p = render_template_text(big + "{{ $l }}", core::Node::mapping(), small);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.error().message.find("fmt: printed value exceeds 1048576 bytes"), std::string::npos)
+      << p.error().message;
+  auto c = render_template_text(big + "{{ deepCopy $l }}", core::Node::mapping());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("deepCopy: value has more than 1000000 elements"),
+            std::string::npos)
+      << c.error().message;
+  auto j = render_template_text(big + "{{ mustToJson $l }}", core::Node::mapping());
+  ASSERT_FALSE(j.ok());
+  EXPECT_NE(j.error().message.find("json: unsupported value: more than 1000000 elements"),
+            std::string::npos)
+      << j.error().message;
+  auto e = render_template_text(big + "{{ deepEqual $l $l }}", core::Node::mapping());
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(*e, "true");
 }
 
 TEST(BadInput, HugeCollectionsAreRefused) {

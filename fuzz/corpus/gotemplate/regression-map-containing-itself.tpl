@@ -1,0 +1,1 @@
+{{ $d := dict ")a" 1 }}{{ $_ := set $d "b" $d }} {{ get $d "a" }} [{{ get $d "zz" }}] {{ hasKey $d "b" }} {{ $_ := unset $d "a" }}{{ $d }}
