@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // JSON and YAML readers have their own fuzz targets in core).
   for (Format f : {Format::kDotenv, Format::kIni}) {
     auto doc = load_encrypted(f, in, "fuzz");
-    if (doc.ok() && *doc) (void)emit_encrypted(f, (*doc)->branches, (*doc)->metadata, StoreConfig());
+    if (doc.ok() && *doc)
+      (void)emit_encrypted(f, (*doc)->branches, (*doc)->metadata, StoreConfig());
     auto plain = load_plain(f, in, "fuzz");
     if (plain.ok()) (void)emit_plain(f, *plain, StoreConfig());
   }

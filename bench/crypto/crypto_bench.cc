@@ -61,7 +61,8 @@ Timing time_command(const std::string& cmd, int runs) {
       best.ok = false;
     }
     best.seconds = std::min(best.seconds, s);
-    double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                 1e-6 * double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     best.cpu_seconds = std::min(best.cpu_seconds, cpu);
     best.max_rss_kb = std::max(best.max_rss_kb, ru.ru_maxrss);
   }
@@ -92,11 +93,14 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
-double mbps(double bytes, double s) { return bytes / s / 1e6; }
+double mbps(double bytes, double s) {
+  return bytes / s / 1e6;
+}
 
 // ChaCha20-Poly1305 throughput of OpenSSL on this machine (16 KiB blocks), MB/s.
 double openssl_limit() {
-  std::string out = capture("openssl speed -seconds 3 -bytes 16384 -evp chacha20-poly1305 2>/dev/null");
+  std::string out =
+      capture("openssl speed -seconds 3 -bytes 16384 -evp chacha20-poly1305 2>/dev/null");
   // Last line: "ChaCha20-Poly1305  4123456.78k"
   size_t p = out.rfind("ChaCha20-Poly1305");
   if (p == std::string::npos) return 0;
@@ -113,13 +117,15 @@ std::string sops_doc(size_t n, const oc::crypto::age::X25519Identity& id) {
   for (size_t i = 0; i < n / 10; ++i) {
     plain += "service" + std::to_string(i) + ":\n";
     for (int j = 0; j < 10; ++j) {
-      plain += "    key" + std::to_string(j) + ": value-" + std::to_string(i * 10 + j) + "-0123456789abcdef\n";
+      plain += "    key" + std::to_string(j) + ": value-" + std::to_string(i * 10 + j) +
+               "-0123456789abcdef\n";
     }
   }
   oc::crypto::sops::EncryptSpec spec;
   spec.recipients = {{id.recipient().to_string()}};
-  auto enc = oc::crypto::sops::encrypt_document(plain, "bench.yaml", oc::crypto::sops::Format::kYaml,
-                                                oc::crypto::sops::Format::kYaml, {}, spec);
+  auto enc =
+      oc::crypto::sops::encrypt_document(plain, "bench.yaml", oc::crypto::sops::Format::kYaml,
+                                         oc::crypto::sops::Format::kYaml, {}, spec);
   if (!enc.ok()) {
     std::cerr << enc.error().to_string() << "\n";
     std::exit(1);
@@ -152,7 +158,8 @@ int main(int argc, char** argv) {
     oc = real;  // the sops command runs from another directory
     free(real);
   }
-  if (access(oc.c_str(), X_OK) != 0 || system("command -v age >/dev/null && command -v age-keygen >/dev/null") != 0) {
+  if (access(oc.c_str(), X_OK) != 0 ||
+      system("command -v age >/dev/null && command -v age-keygen >/dev/null") != 0) {
     std::cerr << "needs the opencenter binary (" << oc << ") and age/age-keygen on PATH\n";
     return 1;
   }
@@ -163,13 +170,14 @@ int main(int argc, char** argv) {
   std::string r = capture("age-keygen -y " + key);
   r.erase(r.find_last_not_of("\n") + 1);
 
-  std::printf("cpus: %ld, load average: %s", sysconf(_SC_NPROCESSORS_ONLN), capture("cut -d' ' -f1-3 /proc/loadavg").c_str());
+  std::printf("cpus: %ld, load average: %s", sysconf(_SC_NPROCESSORS_ONLN),
+              capture("cut -d' ' -f1-3 /proc/loadavg").c_str());
   if (only == "sops") sizes_mib.clear();
   std::printf("age: %s", capture("age --version").c_str());
   double limit = openssl_limit();
   std::printf("openssl speed -evp chacha20-poly1305 (16 KiB blocks): %.0f MB/s\n\n", limit);
-  std::printf("%-24s %9s %9s %9s %9s %7s %10s %10s %9s %9s\n", "case", "size", "age s", "ours s", "age MB/s", "ratio",
-              "ours MB/s", "ours RSS", "age CPU", "ours CPU");
+  std::printf("%-24s %9s %9s %9s %9s %7s %10s %10s %9s %9s\n", "case", "size", "age s", "ours s",
+              "age MB/s", "ratio", "ours MB/s", "ours RSS", "age CPU", "ours CPU");
 
   double best_binary_decrypt = 0;
   for (size_t mib : sizes_mib) {
@@ -186,11 +194,13 @@ int main(int argc, char** argv) {
       Timing our_e = time_command(oc + " age" + a + " -r " + r + " -o /dev/null " + in, runs);
       Timing age_d = time_command("age -d -i " + key + " -o /dev/null " + enc_file, runs);
       Timing our_d = time_command(oc + " age -d -i " + key + " -o /dev/null " + enc_file, runs);
-      for (auto [name, t_age, t_ours] : {std::tuple{"encrypt", age_e, our_e}, std::tuple{"decrypt", age_d, our_d}}) {
+      for (auto [name, t_age, t_ours] :
+           {std::tuple{"encrypt", age_e, our_e}, std::tuple{"decrypt", age_d, our_d}}) {
         std::string label = std::string(name) + (armor ? " armored" : " binary");
-        std::printf("%-24s %6zu MiB %9.3f %9.3f %9.0f %6.2fx %10.0f %7ld MB %8.2fs %8.2fs\n", label.c_str(), mib,
-                    t_age.seconds, t_ours.seconds, mbps(bytes, t_age.seconds), t_age.seconds / t_ours.seconds,
-                    mbps(bytes, t_ours.seconds), t_ours.max_rss_kb / 1024, t_age.cpu_seconds, t_ours.cpu_seconds);
+        std::printf("%-24s %6zu MiB %9.3f %9.3f %9.0f %6.2fx %10.0f %7ld MB %8.2fs %8.2fs\n",
+                    label.c_str(), mib, t_age.seconds, t_ours.seconds, mbps(bytes, t_age.seconds),
+                    t_age.seconds / t_ours.seconds, mbps(bytes, t_ours.seconds),
+                    t_ours.max_rss_kb / 1024, t_age.cpu_seconds, t_ours.cpu_seconds);
       }
       if (!armor) best_binary_decrypt = std::max(best_binary_decrypt, mbps(bytes, our_d.seconds));
     }
@@ -199,8 +209,10 @@ int main(int argc, char** argv) {
     std::remove((in + ".asc").c_str());
   }
   if (limit > 0) {
-    std::printf("\nbinary decryption, best size: %.0f MB/s = %.0f%% of the OpenSSL limit (target: >= 70%%)\n",
-                best_binary_decrypt, 100 * best_binary_decrypt / limit);
+    std::printf(
+        "\nbinary decryption, best size: %.0f MB/s = %.0f%% of the OpenSSL limit (target: >= "
+        "70%%)\n",
+        best_binary_decrypt, 100 * best_binary_decrypt / limit);
   }
 
   if (only == "age") return 0;
@@ -214,8 +226,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < std::max(runs, 5); ++i) {
     auto t0 = Clock::now();
     double c0 = thread_cpu_seconds();
-    auto out = oc::crypto::sops::decrypt_document(doc, "bench.yaml", oc::crypto::sops::Format::kYaml,
-                                                  oc::crypto::sops::Format::kYaml, {}, {&id});
+    auto out =
+        oc::crypto::sops::decrypt_document(doc, "bench.yaml", oc::crypto::sops::Format::kYaml,
+                                           oc::crypto::sops::Format::kYaml, {}, {&id});
     best_cpu = std::min(best_cpu, thread_cpu_seconds() - c0);
     best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
     if (!out.ok()) {
@@ -226,10 +239,11 @@ int main(int argc, char** argv) {
   Timing cli = time_command("cd " + work + " && SOPS_AGE_KEY_FILE=" + work + "/keys.txt " + oc +
                                 " secrets decrypt sops.enc.yaml > /dev/null",
                             std::max(runs, 5));
-  std::printf("\nsops YAML, 10000 encrypted values (%zu KiB), target <= 50 ms:\n"
-              "  decrypt in process:           %.1f ms wall, %.1f ms CPU\n"
-              "  `opencenter secrets decrypt`: %.1f ms wall, %.1f ms CPU (whole process)\n",
-              doc.size() >> 10, best * 1000, best_cpu * 1000, cli.seconds * 1000, cli.cpu_seconds * 1000);
+  std::printf(
+      "\nsops YAML, 10000 encrypted values (%zu KiB), target <= 50 ms:\n"
+      "  decrypt in process:           %.1f ms wall, %.1f ms CPU\n"
+      "  `opencenter secrets decrypt`: %.1f ms wall, %.1f ms CPU (whole process)\n",
+      doc.size() >> 10, best * 1000, best_cpu * 1000, cli.seconds * 1000, cli.cpu_seconds * 1000);
   std::printf("load average at the end: %s", capture("cut -d' ' -f1-3 /proc/loadavg").c_str());
   system(("rm -rf " + work).c_str());
   return 0;

@@ -104,23 +104,36 @@ int run_age_crypt(const Args& args, const Io& io, const std::string& input) {
   const std::string& output = args.get("output");
   auto usage = [&](const std::string& msg) { return usage_error(io, msg); };
   for (const auto& p : plugins) {
-    if (p != "batchpass") return io.fail("age plugin \"" + p + "\" is not supported (only -j batchpass)");
+    if (p != "batchpass")
+      return io.fail("age plugin \"" + p + "\" is not supported (only -j batchpass)");
   }
   if (decrypt) {
     if (encrypt) return usage("-e/--encrypt can't be used with -d/--decrypt");
-    if (armor) return usage("-a/--armor can't be used with -d/--decrypt (armored files are detected automatically)");
-    if (pass) return usage("-p/--passphrase can't be used with -d/--decrypt (passphrase-encrypted files are detected automatically)");
+    if (armor)
+      return usage(
+          "-a/--armor can't be used with -d/--decrypt (armored files are detected automatically)");
+    if (pass)
+      return usage(
+          "-p/--passphrase can't be used with -d/--decrypt (passphrase-encrypted files are "
+          "detected automatically)");
     if (!recipients.empty() || !recipient_files.empty()) {
-      return usage("-r/--recipient and -R/--recipients-file can't be used with -d/--decrypt; did you mean -i/--identity?");
+      return usage(
+          "-r/--recipient and -R/--recipients-file can't be used with -d/--decrypt; did you mean "
+          "-i/--identity?");
     }
   } else {
     if (!identity_files.empty() && !encrypt) {
-      return usage("-i/--identity can't be used in encryption mode unless -e/--encrypt is given; did you forget -d/--decrypt?");
+      return usage(
+          "-i/--identity can't be used in encryption mode unless -e/--encrypt is given; did you "
+          "forget -d/--decrypt?");
     }
-    if (recipients.empty() && recipient_files.empty() && identity_files.empty() && plugins.empty() && !pass) {
-      return usage("missing recipients: specify -r/--recipient, -R/--recipients-file or -p/--passphrase");
+    if (recipients.empty() && recipient_files.empty() && identity_files.empty() &&
+        plugins.empty() && !pass) {
+      return usage(
+          "missing recipients: specify -r/--recipient, -R/--recipients-file or -p/--passphrase");
     }
-    if (pass && (!recipients.empty() || !recipient_files.empty() || !identity_files.empty() || !plugins.empty())) {
+    if (pass && (!recipients.empty() || !recipient_files.empty() || !identity_files.empty() ||
+                 !plugins.empty())) {
       return usage("-p/--passphrase can't be combined with -r, -R, -i or -j");
     }
   }
@@ -130,7 +143,8 @@ int run_age_crypt(const Args& args, const Io& io, const std::string& input) {
   std::string in_name = "standard input";
   if (!input.empty() && input != "-") {
     in_fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in_fd < 0) return io.fail("failed to open input file \"" + input + "\": " + std::strerror(errno));
+    if (in_fd < 0)
+      return io.fail("failed to open input file \"" + input + "\": " + std::strerror(errno));
     in_name = input;
   }
   struct Closer {
@@ -142,7 +156,8 @@ int run_age_crypt(const Args& args, const Io& io, const std::string& input) {
   // Large input files (also on standard input) are read in place (mapped) rather than copied
   // by read(2); pipes and small files are read.
   crypto::FdSource fd_in(in_fd, in_name);
-  std::unique_ptr<crypto::MappedFileSource> mapped = crypto::MappedFileSource::map(in_fd, size_t(1) << 20);
+  std::unique_ptr<crypto::MappedFileSource> mapped =
+      crypto::MappedFileSource::map(in_fd, size_t(1) << 20);
   crypto::Source& in = mapped ? static_cast<crypto::Source&>(*mapped) : fd_in;
 
   // Output: a file through a temporary file, or standard output.
@@ -165,7 +180,9 @@ int run_age_crypt(const Args& args, const Io& io, const std::string& input) {
     out.sink = out.file.get();
   } else {
     if (::isatty(1) && output != "-" && !decrypt && !armor) {
-      return io.fail("refusing to output binary to the terminal; did you mean to use -a/--armor? (force with \"-o -\")");
+      return io.fail(
+          "refusing to output binary to the terminal; did you mean to use -a/--armor? (force with "
+          "\"-o -\")");
     }
     io.out.flush();
     out.sink = &out.stdout_sink.emplace(1, "standard output");
@@ -213,7 +230,8 @@ int run_age_crypt(const Args& args, const Io& io, const std::string& input) {
       auto text = read_key_file(path);
       if (!text.ok()) return io.fail(text.error().to_string());
       auto p = age::parse_recipients(*text);
-      if (!p.ok()) return io.fail("failed to parse recipient file \"" + path + "\": " + p.error().message);
+      if (!p.ok())
+        return io.fail("failed to parse recipient file \"" + path + "\": " + p.error().message);
       for (auto& r : *p) rs.push_back(std::move(r));
     }
     for (const auto& path : identity_files) {
@@ -246,7 +264,9 @@ int run_keygen(const Args& args, const Io& io, const std::vector<std::string>& i
     if (args.flag(f)) return usage_error(io, std::string("--") + f + " can't be used with keygen");
   }
   for (const char* f : {"recipient", "recipients-file", "identity", "j"}) {
-    if (!args.list(f).empty()) return usage_error(io, std::string("-") + (f[1] ? "-" : "") + f + " can't be used with keygen");
+    if (!args.list(f).empty())
+      return usage_error(io,
+                         std::string("-") + (f[1] ? "-" : "") + f + " can't be used with keygen");
   }
   if (inputs.size() > (args.flag("y") ? 1u : 0u)) return usage_error(io, "too many arguments");
   const std::string input = inputs.empty() ? "" : inputs[0];
@@ -255,7 +275,8 @@ int run_keygen(const Args& args, const Io& io, const std::vector<std::string>& i
   int fd = -1;
   if (!output.empty() && output != "-") {
     fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return io.fail("failed to open output file \"" + output + "\": " + std::strerror(errno));
+    if (fd < 0)
+      return io.fail("failed to open output file \"" + output + "\": " + std::strerror(errno));
   }
   struct Closer {
     int fd;
@@ -266,14 +287,15 @@ int run_keygen(const Args& args, const Io& io, const std::vector<std::string>& i
   std::string text;
   if (args.flag("y")) {
     auto in = input.empty() || input == "-" ? crypto::read_fd(0, "standard input", size_t(16) << 20)
-                                             : core::read_file(input, size_t(16) << 20);
+                                            : core::read_file(input, size_t(16) << 20);
     if (!in.ok()) return io.fail("failed to open input file: " + in.error().to_string());
     auto ids = age::parse_identities(*in);
     crypto::cleanse(*in);
     if (!ids.ok()) return io.fail("failed to parse input: " + ids.error().message);
     for (const auto& id : *ids) {
       if (auto r = id->to_recipient()) {
-        if (auto* x = dynamic_cast<const age::X25519Recipient*>(r.get())) text += x->to_string() + "\n";
+        if (auto* x = dynamic_cast<const age::X25519Recipient*>(r.get()))
+          text += x->to_string() + "\n";
       }
     }
   } else {
@@ -305,7 +327,8 @@ int run_age(const Args& args, const Io& io) {
   }
   if (args.flag("y")) return usage_error(io, "-y is an option of `opencenter age keygen`");
   if (inputs.size() > 1) {
-    return usage_error(io, "too many INPUT arguments; only a single input file may be given, after all flags");
+    return usage_error(
+        io, "too many INPUT arguments; only a single input file may be given, after all flags");
   }
   return run_age_crypt(args, io, inputs.empty() ? "" : inputs[0]);
 }
@@ -320,7 +343,8 @@ void register_age_commands(Registry& r) {
       "opencenter age [-e] -r RECIPIENT [-r …] [-R FILE] [-i IDENTITY] [-a] [-o OUT] [IN]\n"
       "opencenter age [-e] -p [-a] [-o OUT] [IN]\n"
       "opencenter age -d [-i IDENTITY …] [-o OUT] [IN]\n"
-      "opencenter age keygen [-o FILE]        (like age-keygen; FILE created 0600, never overwritten)\n"
+      "opencenter age keygen [-o FILE]        (like age-keygen; FILE created 0600, never "
+      "overwritten)\n"
       "opencenter age keygen -y [-o OUT] [IN] (identity file to recipients)\n\n"
       "Passphrases are read from the terminal, as age does. For scripts, -j batchpass reads\n"
       "AGE_PASSPHRASE or AGE_PASSPHRASE_FD like age's batchpass plugin. Armored input is\n"
@@ -329,11 +353,19 @@ void register_age_commands(Registry& r) {
   c.flags = {
       {"-e,--encrypt", "Encrypt the input (the default)", Flag::Kind::kBool, "", {}},
       {"-d,--decrypt", "Decrypt the input", Flag::Kind::kBool, "", {}},
-      {"-o,--output", "Write the result to FILE (default: standard output)", Flag::Kind::kString, "", {}},
+      {"-o,--output",
+       "Write the result to FILE (default: standard output)",
+       Flag::Kind::kString,
+       "",
+       {}},
       {"-a,--armor", "Encrypt to a PEM-encoded (ASCII armored) file", Flag::Kind::kBool, "", {}},
       {"-p,--passphrase", "Encrypt with a passphrase", Flag::Kind::kBool, "", {}},
       {"-r,--recipient", "Encrypt to RECIPIENT (age1…; repeatable)", Flag::Kind::kStrings, "", {}},
-      {"-R,--recipients-file", "Encrypt to the recipients listed in PATH (repeatable)", Flag::Kind::kStrings, "", {}},
+      {"-R,--recipients-file",
+       "Encrypt to the recipients listed in PATH (repeatable)",
+       Flag::Kind::kStrings,
+       "",
+       {}},
       {"-i,--identity", "Use the identity file at PATH (repeatable)", Flag::Kind::kStrings, "", {}},
       {"-j", "Data-less plugin; only \"batchpass\" (AGE_PASSPHRASE)", Flag::Kind::kStrings, "", {}},
       {"-y", "keygen: convert identities to recipients", Flag::Kind::kBool, "", {}},

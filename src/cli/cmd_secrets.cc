@@ -48,7 +48,9 @@ struct Keys {
   static Keys load() {
     Keys k;
     sops::KeyEnvironment env = sops::KeyEnvironment::from_process();
-    env.passphrase = [] { return crypto::read_terminal_passphrase("Enter passphrase for the age identity file:"); };
+    env.passphrase = [] {
+      return crypto::read_terminal_passphrase("Enter passphrase for the age identity file:");
+    };
     k.loaded = sops::load_identities(env);
     for (auto& i : k.loaded.identities) k.refs.push_back(i.get());
     return k;
@@ -116,14 +118,17 @@ mode_t file_mode(const std::string& path, mode_t fallback) {
 }
 
 // Writes the result: in place (keeping the mode), to --output, or to standard output.
-int deliver(const Args& args, const Io& io, const std::string& file, const std::string& data, bool plaintext) {
+int deliver(const Args& args, const Io& io, const std::string& file, const std::string& data,
+            bool plaintext) {
   if (args.flag("in-place")) {
-    if (auto s = core::write_file_atomic(file, data, file_mode(file, 0600)); !s.ok()) return io.fail(s.error().to_string());
+    if (auto s = core::write_file_atomic(file, data, file_mode(file, 0600)); !s.ok())
+      return io.fail(s.error().to_string());
     return kExitOk;
   }
   if (args.given("output")) {
     const std::string& out = args.get("output");
-    if (auto s = core::write_file_atomic(out, data, file_mode(out, plaintext ? 0600 : 0644)); !s.ok()) {
+    if (auto s = core::write_file_atomic(out, data, file_mode(out, plaintext ? 0600 : 0644));
+        !s.ok()) {
       return io.fail(s.error().to_string());
     }
     return kExitOk;
@@ -134,8 +139,10 @@ int deliver(const Args& args, const Io& io, const std::string& file, const std::
 }
 
 core::Status check_in_place(const Args& args, const std::string& file) {
-  if (args.flag("in-place") && file == "-") return core::Error("cannot use --in-place when reading from standard input");
-  if (args.flag("in-place") && args.given("output")) return core::Error("cannot use both --output and --in-place");
+  if (args.flag("in-place") && file == "-")
+    return core::Error("cannot use --in-place when reading from standard input");
+  if (args.flag("in-place") && args.given("output"))
+    return core::Error("cannot use both --output and --in-place");
   return {};
 }
 
@@ -146,7 +153,8 @@ std::string name_for(const Args& args, const std::string& file) {
 }
 
 // age recipients and rules for a new file: --age / SOPS_AGE_RECIPIENTS, else the creation rule.
-core::Result<sops::EncryptSpec> encrypt_spec(const Args& args, const ConfigLookup& cfg, const std::string& name) {
+core::Result<sops::EncryptSpec> encrypt_spec(const Args& args, const ConfigLookup& cfg,
+                                             const std::string& name) {
   sops::EncryptSpec spec;
   std::string flag_age = args.get("age");
   if (flag_age.empty()) {
@@ -167,17 +175,19 @@ core::Result<sops::EncryptSpec> encrypt_spec(const Args& args, const ConfigLooku
     spec.recipients = rule->key_groups;
     spec.shamir_threshold = rule->shamir_threshold;
   } else {
-    return core::Error("no age recipients for " + name +
-                       ": pass --age, set SOPS_AGE_RECIPIENTS, or add a creation rule to .sops.yaml");
+    return core::Error(
+        "no age recipients for " + name +
+        ": pass --age, set SOPS_AGE_RECIPIENTS, or add a creation rule to .sops.yaml");
   }
   if (rule) spec.rules = rule->rules;
   // Command-line rule options take precedence over the rule's, field by field (sops).
-  for (auto [flag, field] : {std::pair{"unencrypted-suffix", &spec.rules.unencrypted_suffix},
-                             std::pair{"encrypted-suffix", &spec.rules.encrypted_suffix},
-                             std::pair{"unencrypted-regex", &spec.rules.unencrypted_regex},
-                             std::pair{"encrypted-regex", &spec.rules.encrypted_regex},
-                             std::pair{"unencrypted-comment-regex", &spec.rules.unencrypted_comment_regex},
-                             std::pair{"encrypted-comment-regex", &spec.rules.encrypted_comment_regex}}) {
+  for (auto [flag, field] :
+       {std::pair{"unencrypted-suffix", &spec.rules.unencrypted_suffix},
+        std::pair{"encrypted-suffix", &spec.rules.encrypted_suffix},
+        std::pair{"unencrypted-regex", &spec.rules.unencrypted_regex},
+        std::pair{"encrypted-regex", &spec.rules.encrypted_regex},
+        std::pair{"unencrypted-comment-regex", &spec.rules.unencrypted_comment_regex},
+        std::pair{"encrypted-comment-regex", &spec.rules.encrypted_comment_regex}}) {
     if (args.given(flag)) *field = args.get(flag);
   }
   if (args.flag("mac-only-encrypted")) spec.rules.mac_only_encrypted = true;
@@ -216,10 +226,12 @@ struct FileJob {
 int run_encrypt(const Args& args, const Io& io) {
   FileJob job;
   if (auto rc = job.prepare(args, io)) return *rc;
-  if (args.given("indent")) job.cfg.stores.yaml_indent = job.cfg.stores.json_indent = std::atoi(args.get("indent").c_str());
+  if (args.given("indent"))
+    job.cfg.stores.yaml_indent = job.cfg.stores.json_indent = std::atoi(args.get("indent").c_str());
   auto spec = encrypt_spec(args, job.cfg, job.name);
   if (!spec.ok()) return io.fail(spec.error().to_string());
-  auto out = sops::encrypt_document(job.text, job.name, job.fmts.in, job.fmts.out, job.cfg.stores, *spec);
+  auto out =
+      sops::encrypt_document(job.text, job.name, job.fmts.in, job.fmts.out, job.cfg.stores, *spec);
   if (!out.ok()) return io.fail(out.error().to_string());
   return deliver(args, io, job.file, *out, false);
 }
@@ -230,7 +242,8 @@ int run_decrypt(const Args& args, const Io& io) {
   Keys keys = Keys::load();
   sops::DecryptOptions o;
   o.ignore_mac = args.flag("ignore-mac");
-  auto out = sops::decrypt_document(job.text, job.name, job.fmts.in, job.fmts.out, job.cfg.stores, keys.refs, o);
+  auto out = sops::decrypt_document(job.text, job.name, job.fmts.in, job.fmts.out, job.cfg.stores,
+                                    keys.refs, o);
   if (!out.ok()) return io.fail(out.error().to_string() + keys.problems());
   int rc = deliver(args, io, job.file, *out, true);
   crypto::cleanse(*out);
@@ -254,14 +267,18 @@ int run_rotate(const Args& args, const Io& io) {
 // A private directory holding the plaintext while the editor runs; always removed.
 class TempPlaintext {
  public:
-  static core::Result<std::unique_ptr<TempPlaintext>> create(const std::string& base, const std::string& data) {
+  static core::Result<std::unique_ptr<TempPlaintext>> create(const std::string& base,
+                                                             const std::string& data) {
     std::unique_ptr<TempPlaintext> t(new TempPlaintext());
     std::string tmpl = (fs::temp_directory_path() / "opencenter-edit-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) return core::Error(std::string("cannot create a temporary directory: ") + std::strerror(errno));
+    if (!::mkdtemp(tmpl.data()))
+      return core::Error(std::string("cannot create a temporary directory: ") +
+                         std::strerror(errno));
     t->dir_ = tmpl;
     t->path_ = tmpl + "/" + base;
     int fd = ::open(t->path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return core::Error(std::string("cannot create the temporary file: ") + std::strerror(errno));
+    if (fd < 0)
+      return core::Error(std::string("cannot create the temporary file: ") + std::strerror(errno));
     crypto::FdSink sink(fd, t->path_);
     auto s = sink.write(data);
     ::close(fd);
@@ -304,9 +321,12 @@ std::vector<std::string> split_command(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (quote) {
-      if (c == quote) quote = 0;
-      else if (c == '\\' && quote == '"' && i + 1 < s.size()) cur += s[++i];
-      else cur += c;
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"' && i + 1 < s.size())
+        cur += s[++i];
+      else
+        cur += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       have = true;
@@ -355,14 +375,17 @@ core::Status run_editor(const std::string& path) {
         break;
       }
     }
-    if (cmd.empty()) return core::Error("no editor available: set SOPS_EDITOR or EDITOR (vim, nano and vi were not found)");
+    if (cmd.empty())
+      return core::Error(
+          "no editor available: set SOPS_EDITOR or EDITOR (vim, nano and vi were not found)");
   }
   cmd.push_back(path);
   std::vector<char*> argv;
   for (auto& a : cmd) argv.push_back(a.data());
   argv.push_back(nullptr);
   // Like system(3): the editor gets Ctrl-C, we wait for it and then clean up.
-  struct sigaction ignore {}, old_int {}, old_quit {};
+  struct sigaction ignore {
+  }, old_int{}, old_quit{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGINT, &ignore, &old_int);
   ::sigaction(SIGQUIT, &ignore, &old_quit);
@@ -371,7 +394,8 @@ core::Status run_editor(const std::string& path) {
     ::sigaction(SIGINT, &old_int, nullptr);
     ::sigaction(SIGQUIT, &old_quit, nullptr);
     ::execvp(argv[0], argv.data());
-    std::fprintf(stderr, "opencenter: error: cannot run editor %s: %s\n", argv[0], std::strerror(errno));
+    std::fprintf(stderr, "opencenter: error: cannot run editor %s: %s\n", argv[0],
+                 std::strerror(errno));
     ::_exit(127);
   }
   int status = 0;
@@ -383,9 +407,10 @@ core::Status run_editor(const std::string& path) {
   ::sigaction(SIGQUIT, &old_quit, nullptr);
   if (pid < 0) return core::Error(std::string("cannot start the editor: ") + std::strerror(errno));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return core::Error("the editor " + cmd[0] + " failed (exit status " +
-                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                       "); the file was not changed");
+    return core::Error(
+        "the editor " + cmd[0] + " failed (exit status " +
+        std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
+        "); the file was not changed");
   }
   return {};
 }
@@ -398,14 +423,18 @@ std::string example_for(sops::Format f) {
              "# Example comment\nexample_array:\n    - example_value1\n    - example_value2\n"
              "example_number: 1234.56789\nexample_booleans:\n    - true\n    - false\n";
     case sops::Format::kJson:
-      return "{\n\t\"hello\": \"Welcome to SOPS! Edit this file as you please!\",\n\t\"example_key\": "
-             "\"example_value\",\n\t\"example_array\": [\n\t\t\"example_value1\",\n\t\t\"example_value2\"\n\t],\n"
-             "\t\"example_number\": 1234.56789,\n\t\"example_booleans\": [\n\t\ttrue,\n\t\tfalse\n\t]\n}\n";
+      return "{\n\t\"hello\": \"Welcome to SOPS! Edit this file as you "
+             "please!\",\n\t\"example_key\": "
+             "\"example_value\",\n\t\"example_array\": "
+             "[\n\t\t\"example_value1\",\n\t\t\"example_value2\"\n\t],\n"
+             "\t\"example_number\": 1234.56789,\n\t\"example_booleans\": "
+             "[\n\t\ttrue,\n\t\tfalse\n\t]\n}\n";
     case sops::Format::kDotenv:
       return "# This is an example file.\nhello=Welcome to SOPS! Edit this file as you please!\n"
              "example_key=example_value\nexample_multiline=foo\\nbar\\nbaz\n";
     case sops::Format::kIni:
-      return "[Welcome!]\n; This is an example file.\nhello       = Welcome to SOPS! Edit this file as you please!\n"
+      return "[Welcome!]\n; This is an example file.\nhello       = Welcome to SOPS! Edit this "
+             "file as you please!\n"
              "example_key = example_value\n";
     case sops::Format::kBinary:
       return "Welcome to SOPS! Edit this file as you please!";
@@ -430,7 +459,8 @@ int run_edit(const Args& args, const Io& io) {
     if (!text.ok()) return io.fail(text.error().to_string());
     auto loaded = sops::load_encrypted(f, *text, file);
     if (!loaded.ok()) return io.fail(loaded.error().to_string());
-    if (!*loaded) return io.fail(file + ": the file is not encrypted; use `opencenter secrets encrypt` first");
+    if (!*loaded)
+      return io.fail(file + ": the file is not encrypted; use `opencenter secrets encrypt` first");
     keys = Keys::load();
     sops::DecryptOptions o;
     o.ignore_mac = args.flag("ignore-mac");
@@ -456,7 +486,8 @@ int run_edit(const Args& args, const Io& io) {
     d.metadata.shamir_threshold = spec->shamir_threshold;
     d.metadata.version = std::string(sops::kSopsFormatVersion);
     d.data_key = crypto::SecretBytes::random(32);
-    if (auto s = sops::wrap_data_key(d.metadata, d.data_key); !s.ok()) return io.fail(s.error().message);
+    if (auto s = sops::wrap_data_key(d.metadata, d.data_key); !s.ok())
+      return io.fail(s.error().message);
     plaintext = example_for(f);
   }
 
@@ -489,14 +520,16 @@ int run_edit(const Args& args, const Io& io) {
       break;
     }
     if (!::isatty(0)) return io.fail(problem + " (nothing was written)");
-    io.err << "opencenter: error: " << problem << "\nPress enter to return to the editor, or Ctrl+C to exit.\n";
+    io.err << "opencenter: error: " << problem
+           << "\nPress enter to return to the editor, or Ctrl+C to exit.\n";
     std::string line;
     if (!std::getline(std::cin, line)) return io.fail("cancelled; nothing was written");
   }
   sops::update_version(d.metadata);
   auto out = sops::encrypt(std::move(branches), d.metadata, d.data_key, f, cfg->stores, &d.stash);
   if (!out.ok()) return io.fail(core::Error(out.error().message, file).to_string());
-  if (auto s = core::write_file_atomic(file, *out, file_mode(file, 0644)); !s.ok()) return io.fail(s.error().to_string());
+  if (auto s = core::write_file_atomic(file, *out, file_mode(file, 0644)); !s.ok())
+    return io.fail(s.error().to_string());
   return kExitOk;
 }
 
@@ -505,8 +538,11 @@ int run_edit(const Args& args, const Io& io) {
 int run_updatekeys(const Args& args, const Io& io) {
   auto cfg = find_and_load_config(args);
   if (!cfg.ok()) return io.fail(cfg.error().to_string());
-  if (!cfg->config) return io.fail("no .sops.yaml found (from the working directory up); updatekeys needs its creation rules");
-  if (!cfg->config->has_creation_rules) return io.fail(cfg->config->path + ": the config file does not contain any creation rule");
+  if (!cfg->config)
+    return io.fail(
+        "no .sops.yaml found (from the working directory up); updatekeys needs its creation rules");
+  if (!cfg->config->has_creation_rules)
+    return io.fail(cfg->config->path + ": the config file does not contain any creation rule");
   int threshold = args.given("shamir-secret-sharing-threshold")
                       ? std::atoi(args.get("shamir-secret-sharing-threshold").c_str())
                       : 0;
@@ -555,11 +591,13 @@ int run_updatekeys(const Args& args, const Io& io) {
     }
     io.out.flush();
     if (!args.flag("yes")) {
-      if (!::isatty(0)) return io.fail("not changing " + file + " without confirmation: pass -y/--yes");
+      if (!::isatty(0))
+        return io.fail("not changing " + file + " without confirmation: pass -y/--yes");
       io.out << "Is this okay? (y/n): ";
       io.out.flush();
       std::string answer;
-      while (std::getline(std::cin, answer) && answer != "y" && answer != "n") io.out << "Is this okay? (y/n): " << std::flush;
+      while (std::getline(std::cin, answer) && answer != "y" && answer != "n")
+        io.out << "Is this okay? (y/n): " << std::flush;
       if (answer != "y") {
         io.err << "opencenter: " << file << " left unchanged\n";
         continue;
@@ -608,7 +646,9 @@ FileStatus classify(const std::string& path, const ConfigLookup& cfg, const Keys
   if (cfg.config && cfg.config->has_creation_rules) {
     auto rule = sops::rule_for_file(*cfg.config, path);
     if (rule.ok()) {
-      return {path, "plaintext", "matches creation_rules[" + std::to_string((*rule)->index) + "] but is not encrypted", true};
+      return {path, "plaintext",
+              "matches creation_rules[" + std::to_string((*rule)->index) + "] but is not encrypted",
+              true};
     }
   }
   return {path, "", "", false};
@@ -671,7 +711,9 @@ int run_status(const Args& args, const Io& io) {
       w1 = std::max(w1, r.status.size());
       w2 = std::max(w2, r.file.size());
     }
-    auto pad = [](const std::string& s, size_t w) { return s + std::string(w - s.size() + 2, ' '); };
+    auto pad = [](const std::string& s, size_t w) {
+      return s + std::string(w - s.size() + 2, ' ');
+    };
     io.out << pad("STATUS", w1) << pad("FILE", w2) << "DETAIL\n";
     for (const auto& r : rows) io.out << pad(r.status, w1) << pad(r.file, w2) << r.detail << "\n";
   }
@@ -686,7 +728,8 @@ int run_keygen(const Args& args, const Io& io) {
   if (path.empty()) {
     sops::KeyEnvironment env = sops::KeyEnvironment::from_process();
     path = env.sops_age_key_file ? *env.sops_age_key_file : env.default_key_file();
-    if (path.empty()) return io.fail("no place for the key: set SOPS_AGE_KEY_FILE or HOME, or pass --output");
+    if (path.empty())
+      return io.fail("no place for the key: set SOPS_AGE_KEY_FILE or HOME, or pass --output");
   }
   std::error_code ec;
   fs::path parent = fs::path(path).parent_path();
@@ -703,7 +746,8 @@ int run_keygen(const Args& args, const Io& io) {
   struct stat st;
   if (::fstat(fd, &st) == 0 && (st.st_mode & 077)) {
     io.warn(path + " is readable by other users (mode " + std::to_string((st.st_mode >> 6) & 7) +
-            std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) + "); consider chmod 600");
+            std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) +
+            "); consider chmod 600");
   }
   if (::fstat(fd, &st) == 0 && st.st_size > 0) text = "\n" + text;
   crypto::FdSink sink(fd, path);
@@ -719,41 +763,82 @@ int run_keygen(const Args& args, const Io& io) {
 // --- registration --------------------------------------------------------------------------
 
 Flag config_flag() {
-  return {"--config", "Path of the .sops.yaml (default: $SOPS_CONFIG or found from the working directory)",
-          Flag::Kind::kString, "", {}};
+  return {"--config",
+          "Path of the .sops.yaml (default: $SOPS_CONFIG or found from the working directory)",
+          Flag::Kind::kString,
+          "",
+          {}};
 }
 
-Flag ignore_mac_flag() { return {"--ignore-mac", "Do not verify the MAC", Flag::Kind::kBool, "", {}}; }
+Flag ignore_mac_flag() {
+  return {"--ignore-mac", "Do not verify the MAC", Flag::Kind::kBool, "", {}};
+}
 
-Flag type_flag(const char* name, const char* help) { return {name, help, Flag::Kind::kString, "", {"yaml", "json", "dotenv", "ini", "binary"}}; }
+Flag type_flag(const char* name, const char* help) {
+  return {name, help, Flag::Kind::kString, "", {"yaml", "json", "dotenv", "ini", "binary"}};
+}
 
 std::vector<Flag> io_flags() {
   return {
-      {"-i,--in-place", "Write the result back to FILE instead of standard output", Flag::Kind::kBool, "", {}},
+      {"-i,--in-place",
+       "Write the result back to FILE instead of standard output",
+       Flag::Kind::kBool,
+       "",
+       {}},
       {"--output", "Write the result to this file", Flag::Kind::kString, "", {}},
       type_flag("--input-type", "Input format (default: from the file name)"),
       type_flag("--output-type", "Output format (default: the input format)"),
-      {"--filename-override", "Use this name for format detection and creation rules (for standard input)", Flag::Kind::kString, "", {}},
+      {"--filename-override",
+       "Use this name for format detection and creation rules (for standard input)",
+       Flag::Kind::kString,
+       "",
+       {}},
       config_flag(),
   };
 }
 
 std::vector<Flag> rule_flags() {
   return {
-      {"--age", "Comma-separated age recipients (default: $SOPS_AGE_RECIPIENTS, then .sops.yaml)", Flag::Kind::kString, "", {}},
-      {"--unencrypted-suffix", "Keys ending with this stay plaintext (default _unencrypted)", Flag::Kind::kString, "", {}},
-      {"--encrypted-suffix", "Only keys ending with this are encrypted", Flag::Kind::kString, "", {}},
+      {"--age",
+       "Comma-separated age recipients (default: $SOPS_AGE_RECIPIENTS, then .sops.yaml)",
+       Flag::Kind::kString,
+       "",
+       {}},
+      {"--unencrypted-suffix",
+       "Keys ending with this stay plaintext (default _unencrypted)",
+       Flag::Kind::kString,
+       "",
+       {}},
+      {"--encrypted-suffix",
+       "Only keys ending with this are encrypted",
+       Flag::Kind::kString,
+       "",
+       {}},
       {"--unencrypted-regex", "Keys matching this stay plaintext", Flag::Kind::kString, "", {}},
       {"--encrypted-regex", "Only keys matching this are encrypted", Flag::Kind::kString, "", {}},
-      {"--unencrypted-comment-regex", "Values after a comment matching this stay plaintext", Flag::Kind::kString, "", {}},
-      {"--encrypted-comment-regex", "Only values after a comment matching this are encrypted", Flag::Kind::kString, "", {}},
+      {"--unencrypted-comment-regex",
+       "Values after a comment matching this stay plaintext",
+       Flag::Kind::kString,
+       "",
+       {}},
+      {"--encrypted-comment-regex",
+       "Only values after a comment matching this are encrypted",
+       Flag::Kind::kString,
+       "",
+       {}},
       {"--mac-only-encrypted", "The MAC covers only encrypted values", Flag::Kind::kBool, "", {}},
-      {"--shamir-secret-sharing-threshold", "Key groups needed to decrypt", Flag::Kind::kString, "", {}},
+      {"--shamir-secret-sharing-threshold",
+       "Key groups needed to decrypt",
+       Flag::Kind::kString,
+       "",
+       {}},
       {"--indent", "Indentation of the YAML/JSON output", Flag::Kind::kString, "", {}},
   };
 }
 
-Positional file_arg() { return {"FILE", "The file (- for standard input)", true, false}; }
+Positional file_arg() {
+  return {"FILE", "The file (- for standard input)", true, false};
+}
 
 }  // namespace
 
@@ -765,8 +850,9 @@ void register_secrets_commands(Registry& r) {
     Command c;
     c.path = {"secrets", "encrypt"};
     c.summary = "Encrypt a YAML, JSON, dotenv, INI or binary file with sops + age";
-    c.description = "Recipients and rules come from --age/flags or the first matching creation rule "
-                    "of .sops.yaml. The output is what sops 3.13 writes.";
+    c.description =
+        "Recipients and rules come from --age/flags or the first matching creation rule "
+        "of .sops.yaml. The output is what sops 3.13 writes.";
     c.flags = io_flags();
     auto rf = rule_flags();
     c.flags.insert(c.flags.end(), rf.begin(), rf.end());
@@ -789,11 +875,12 @@ void register_secrets_commands(Registry& r) {
     Command c;
     c.path = {"secrets", "edit"};
     c.summary = "Edit a sops file in $SOPS_EDITOR/$EDITOR and encrypt it again";
-    c.description = "The plaintext is written to a 0600 file in a private temporary directory, which is "
-                    "removed afterwards. Unchanged values keep their ciphertext. A new file gets recipients "
-                    "from --age or .sops.yaml. " + keys_note;
-    c.flags = {type_flag("--input-type", "Format (default: from the file name)"),
-               config_flag(),
+    c.description =
+        "The plaintext is written to a 0600 file in a private temporary directory, which is "
+        "removed afterwards. Unchanged values keep their ciphertext. A new file gets recipients "
+        "from --age or .sops.yaml. " +
+        keys_note;
+    c.flags = {type_flag("--input-type", "Format (default: from the file name)"), config_flag(),
                ignore_mac_flag()};
     auto rf = rule_flags();
     c.flags.insert(c.flags.end(), rf.begin(), rf.end());
@@ -807,8 +894,10 @@ void register_secrets_commands(Registry& r) {
     c.summary = "Re-encrypt a sops file with a new data key";
     c.description = keys_note;
     c.flags = io_flags();
-    c.flags.push_back({"--add-age", "Add an age recipient (repeatable)", Flag::Kind::kStrings, "", {}});
-    c.flags.push_back({"--rm-age", "Remove an age recipient (repeatable)", Flag::Kind::kStrings, "", {}});
+    c.flags.push_back(
+        {"--add-age", "Add an age recipient (repeatable)", Flag::Kind::kStrings, "", {}});
+    c.flags.push_back(
+        {"--rm-age", "Remove an age recipient (repeatable)", Flag::Kind::kStrings, "", {}});
     c.flags.push_back(ignore_mac_flag());
     c.args = {file_arg()};
     c.run = run_rotate;
@@ -819,10 +908,11 @@ void register_secrets_commands(Registry& r) {
     c.path = {"secrets", "updatekeys"};
     c.summary = "Re-wrap files' data keys for the recipients of their .sops.yaml creation rule";
     c.description = "Values and MAC are unchanged. Asks for confirmation unless -y. " + keys_note;
-    c.flags = {{"-y,--yes", "Do not ask for confirmation", Flag::Kind::kBool, "", {}},
-               config_flag(),
-               type_flag("--input-type", "Format (default: from the file name)"),
-               {"--shamir-secret-sharing-threshold", "New Shamir threshold", Flag::Kind::kString, "", {}}};
+    c.flags = {
+        {"-y,--yes", "Do not ask for confirmation", Flag::Kind::kBool, "", {}},
+        config_flag(),
+        type_flag("--input-type", "Format (default: from the file name)"),
+        {"--shamir-secret-sharing-threshold", "New Shamir threshold", Flag::Kind::kString, "", {}}};
     c.args = {{"FILE", "Files to update", true, true}};
     c.run = run_updatekeys;
     r.add(std::move(c));
@@ -830,10 +920,13 @@ void register_secrets_commands(Registry& r) {
   {
     Command c;
     c.path = {"secrets", "status"};
-    c.summary = "List encrypted files, plaintext files that a creation rule covers, and MAC failures";
-    c.description = "Walks the given paths (default .). Findings (exit status 1): a file a creation rule "
-                    "matches that is not encrypted, an encrypted file whose MAC or values do not verify. "
-                    "MACs are checked when an identity for the file is available. " + keys_note;
+    c.summary =
+        "List encrypted files, plaintext files that a creation rule covers, and MAC failures";
+    c.description =
+        "Walks the given paths (default .). Findings (exit status 1): a file a creation rule "
+        "matches that is not encrypted, an encrypted file whose MAC or values do not verify. "
+        "MACs are checked when an identity for the file is available. " +
+        keys_note;
     c.flags = {config_flag()};
     c.output_flag = true;
     c.output_choices = {"table", "json"};
@@ -845,8 +938,9 @@ void register_secrets_commands(Registry& r) {
     Command c;
     c.path = {"secrets", "keygen"};
     c.summary = "Create an age identity for sops (appended to the sops key file)";
-    c.description = "Writes to --output, else $SOPS_AGE_KEY_FILE, else $XDG_CONFIG_HOME/sops/age/keys.txt, "
-                    "creating it 0600 (its directory 0700). Prints the recipient (age1…).";
+    c.description =
+        "Writes to --output, else $SOPS_AGE_KEY_FILE, else $XDG_CONFIG_HOME/sops/age/keys.txt, "
+        "creating it 0600 (its directory 0700). Prints the recipient (age1…).";
     c.flags = {{"--output", "The identity file to append to", Flag::Kind::kString, "", {}}};
     c.run = run_keygen;
     r.add(std::move(c));

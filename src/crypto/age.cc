@@ -52,7 +52,8 @@ core::Status encrypt(Source& in, Sink& out, const std::vector<const Recipient*>&
   uint8_t nonce[kStreamNonceSize];
   random_bytes(nonce, sizeof nonce);
   if (auto s = sink->write(nonce, sizeof nonce); !s.ok()) return s;
-  SecretBytes key = payload_key(file_key, std::string_view(reinterpret_cast<char*>(nonce), sizeof nonce));
+  SecretBytes key =
+      payload_key(file_key, std::string_view(reinterpret_cast<char*>(nonce), sizeof nonce));
   if (auto s = stream_encrypt(key.data(), in, *sink, opts.stream); !s.ok()) return s;
   if (armor) return armor->close();
   return {};
@@ -93,7 +94,8 @@ AgeStatus decrypt(Source& in, Sink& out, const std::vector<const Identity*>& ide
   }
   if (!file_key) {
     std::string msg = "no identity matched any of the recipients";
-    if (reasons.size() == 1 && identities.size() == 1) msg = "identity did not match any of the recipients: " + reasons[0];
+    if (reasons.size() == 1 && identities.size() == 1)
+      msg = "identity did not match any of the recipients: " + reasons[0];
     return {Failure::kNoMatch, core::Error(msg)};
   }
   auto mac = header_mac(*file_key, *h);
@@ -104,8 +106,11 @@ AgeStatus decrypt(Source& in, Sink& out, const std::vector<const Identity*>& ide
   uint8_t nonce[kStreamNonceSize];
   auto n = body.read_full(nonce, sizeof nonce);
   if (!n.ok()) return {classify(Failure::kIo), n.error()};
-  if (*n != sizeof nonce) return {classify(Failure::kHeader), core::Error("failed to read nonce: unexpected end of file")};
-  SecretBytes key = payload_key(*file_key, std::string_view(reinterpret_cast<char*>(nonce), sizeof nonce));
+  if (*n != sizeof nonce)
+    return {classify(Failure::kHeader),
+            core::Error("failed to read nonce: unexpected end of file")};
+  SecretBytes key =
+      payload_key(*file_key, std::string_view(reinterpret_cast<char*>(nonce), sizeof nonce));
   AgeStatus st = stream_decrypt(key.data(), body, out, opts.stream);
   if (!st.ok() && st.failure == Failure::kIo) st.failure = classify(Failure::kIo);
   return st;

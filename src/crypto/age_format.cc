@@ -12,7 +12,9 @@ constexpr size_t kMaxLine = size_t(1) << 20;
 constexpr size_t kColumnsPerLine = 64;
 constexpr size_t kBytesPerLine = kColumnsPerLine / 4 * 3;
 
-core::Error header_error(std::string msg) { return core::Error("parsing age header: " + msg); }
+core::Error header_error(std::string msg) {
+  return core::Error("parsing age header: " + msg);
+}
 
 // Go's strings.Split(line without its "\n", " ").
 std::vector<std::string> split_args(std::string_view line) {
@@ -21,7 +23,8 @@ std::vector<std::string> split_args(std::string_view line) {
   size_t p = 0;
   for (;;) {
     size_t sp = line.find(' ', p);
-    parts.emplace_back(line.substr(p, sp == std::string_view::npos ? std::string_view::npos : sp - p));
+    parts.emplace_back(
+        line.substr(p, sp == std::string_view::npos ? std::string_view::npos : sp - p));
     if (sp == std::string_view::npos) break;
     p = sp + 1;
   }
@@ -39,10 +42,14 @@ bool valid_arg(std::string_view s) {
 std::string quoted(std::string_view line) {
   std::string q = "\"";
   for (unsigned char c : line.substr(0, 80)) {
-    if (c == '\n') q += "\\n";
-    else if (c == '\r') q += "\\r";
-    else if (c < 32 || c > 126) q += '?';
-    else q += char(c);
+    if (c == '\n')
+      q += "\\n";
+    else if (c == '\r')
+      q += "\\r";
+    else if (c < 32 || c > 126)
+      q += '?';
+    else
+      q += char(c);
   }
   return q + (line.size() > 80 ? "…\"" : "\"");
 }
@@ -57,9 +64,11 @@ core::Result<std::string> read_full_line(BufferedSource& in) {
 core::Result<Stanza> read_stanza(BufferedSource& in) {
   auto line = read_full_line(in);
   if (!line.ok()) return line.error();
-  if (line->rfind("->", 0) != 0) return header_error("malformed stanza opening line: " + quoted(*line));
+  if (line->rfind("->", 0) != 0)
+    return header_error("malformed stanza opening line: " + quoted(*line));
   auto parts = split_args(*line);
-  if (parts[0] != "->" || parts.size() < 2) return header_error("malformed stanza: " + quoted(*line));
+  if (parts[0] != "->" || parts.size() < 2)
+    return header_error("malformed stanza: " + quoted(*line));
   for (size_t i = 1; i < parts.size(); ++i) {
     if (!valid_arg(parts[i])) return header_error("malformed stanza: " + quoted(*line));
   }
@@ -81,7 +90,8 @@ core::Result<Stanza> read_stanza(BufferedSource& in) {
       }
       return header_error("malformed body line " + quoted(*body));
     }
-    if (*n > kBytesPerLine) return header_error("malformed body line " + quoted(*body) + ": too long");
+    if (*n > kBytesPerLine)
+      return header_error("malformed body line " + quoted(*body) + ": too long");
     s.body.append(reinterpret_cast<const char*>(buf), *n);
     if (*n < kBytesPerLine) return s;  // a body always ends with a short line
   }
@@ -117,7 +127,8 @@ core::Result<Header> parse_header(BufferedSource& in) {
         return header_error("malformed closing line: " + quoted(*line));
       }
       auto mac = parts[1].size() <= 64 ? base64::decode_strict(parts[1], false) : std::nullopt;
-      if (!mac || mac->size() != 32) return header_error("malformed closing line: " + quoted(*line));
+      if (!mac || mac->size() != 32)
+        return header_error("malformed closing line: " + quoted(*line));
       h.mac = std::move(*mac);
       return h;
     }

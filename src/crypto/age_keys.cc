@@ -17,7 +17,9 @@ constexpr std::string_view kX25519Label = "age-encryption.org/v1/X25519";
 constexpr std::string_view kScryptLabel = "age-encryption.org/v1/scrypt";
 constexpr size_t kScryptSaltSize = 16;
 
-std::string_view sv(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
+std::string_view sv(const uint8_t* p, size_t n) {
+  return {reinterpret_cast<const char*>(p), n};
+}
 
 Unwrapped error(std::string msg) {
   Unwrapped u;
@@ -33,7 +35,9 @@ Unwrapped key(SecretBytes k) {
   return u;
 }
 
-Unwrapped no_match() { return Unwrapped{}; }
+Unwrapped no_match() {
+  return Unwrapped{};
+}
 
 // ChaCha20-Poly1305 with an all-zero nonce; each wrap key is used once (C2SP age.md).
 std::string aead_seal(const uint8_t key[32], const SecretBytes& plain) {
@@ -56,9 +60,11 @@ bool aead_open(const uint8_t key[32], std::string_view sealed, SecretBytes& out)
 
 core::Result<X25519Recipient> X25519Recipient::parse(std::string_view s) {
   auto b = bech32_decode(s);
-  if (!b.ok()) return core::Error("malformed recipient \"" + std::string(s) + "\": " + b.error().message);
+  if (!b.ok())
+    return core::Error("malformed recipient \"" + std::string(s) + "\": " + b.error().message);
   if (b->hrp != "age") {
-    return core::Error("malformed recipient \"" + std::string(s) + "\": invalid type \"" + b->hrp + "\"");
+    return core::Error("malformed recipient \"" + std::string(s) + "\": invalid type \"" + b->hrp +
+                       "\"");
   }
   if (b->data.size() != 32) {
     return core::Error("malformed recipient \"" + std::string(s) + "\": invalid X25519 public key");
@@ -68,7 +74,9 @@ core::Result<X25519Recipient> X25519Recipient::parse(std::string_view s) {
   return X25519Recipient(pub);
 }
 
-std::string X25519Recipient::to_string() const { return bech32_encode("age", sv(pub_.data(), 32)); }
+std::string X25519Recipient::to_string() const {
+  return bech32_encode("age", sv(pub_.data(), 32));
+}
 
 core::Result<std::vector<Stanza>> X25519Recipient::wrap(const SecretBytes& file_key) const {
   SecretBytes ephemeral = SecretBytes::random(32);
@@ -98,14 +106,19 @@ core::Result<X25519Identity> X25519Identity::parse(std::string_view s) {
   if (!b.ok()) return core::Error("malformed secret key: " + b.error().message);
   SecretBytes data(b->data);
   cleanse(b->data);
-  if (b->hrp != "AGE-SECRET-KEY-") return core::Error("malformed secret key: unknown type \"" + b->hrp + "\"");
+  if (b->hrp != "AGE-SECRET-KEY-")
+    return core::Error("malformed secret key: unknown type \"" + b->hrp + "\"");
   if (data.size() != 32) return core::Error("malformed secret key: invalid X25519 secret key");
   return X25519Identity(std::move(data));
 }
 
-X25519Identity X25519Identity::generate() { return X25519Identity(SecretBytes::random(32)); }
+X25519Identity X25519Identity::generate() {
+  return X25519Identity(SecretBytes::random(32));
+}
 
-std::string X25519Identity::to_string() const { return bech32_encode("AGE-SECRET-KEY-", secret_.view()); }
+std::string X25519Identity::to_string() const {
+  return bech32_encode("AGE-SECRET-KEY-", secret_.view());
+}
 
 std::unique_ptr<Recipient> X25519Identity::to_recipient() const {
   return std::make_unique<X25519Recipient>(pub_);
@@ -148,14 +161,16 @@ core::Result<std::vector<Stanza>> ScryptRecipient::wrap(const SecretBytes& file_
   if (auto st = scrypt(pass_.view(), full, log_n_, k.data()); !st.ok()) return st.error();
   Stanza s;
   s.type = "scrypt";
-  s.args = {core::base64_encode(sv(salt, sizeof salt), core::Base64::kRawStd), std::to_string(log_n_)};
+  s.args = {core::base64_encode(sv(salt, sizeof salt), core::Base64::kRawStd),
+            std::to_string(log_n_)};
   s.body = aead_seal(k.data(), file_key);
   return std::vector<Stanza>{std::move(s)};
 }
 
 Unwrapped ScryptIdentity::unwrap(const std::vector<Stanza>& stanzas) const {
   for (const Stanza& s : stanzas) {
-    if (s.type == "scrypt" && stanzas.size() != 1) return error("an scrypt recipient must be the only one");
+    if (s.type == "scrypt" && stanzas.size() != 1)
+      return error("an scrypt recipient must be the only one");
   }
   const Stanza* st = nullptr;
   for (const Stanza& s : stanzas) {
@@ -204,7 +219,8 @@ namespace {
 // Go's bufio.Scanner lines: split on '\n', a trailing '\r' dropped, no final empty line.
 template <class F>
 core::Status for_each_line(std::string_view text, const char* what, F&& f) {
-  if (text.size() > (size_t(16) << 20)) return core::Error(std::string(what) + " file is larger than 16 MiB");
+  if (text.size() > (size_t(16) << 20))
+    return core::Error(std::string(what) + " file is larger than 16 MiB");
   size_t n = 0;
   while (!text.empty()) {
     size_t nl = text.find('\n');
@@ -260,7 +276,8 @@ core::Result<std::unique_ptr<Recipient>> parse_recipient(std::string_view s) {
     return std::unique_ptr<Recipient>(std::make_unique<X25519Recipient>(std::move(*r)));
   }
   if (s.rfind("ssh-", 0) == 0) return core::Error("SSH recipients are not supported");
-  if (s.rfind("AGE-SECRET-KEY-", 0) == 0) return core::Error("unknown recipient type: this is a secret key; pass it with -i");
+  if (s.rfind("AGE-SECRET-KEY-", 0) == 0)
+    return core::Error("unknown recipient type: this is a secret key; pass it with -i");
   return core::Error("unknown recipient type: \"" + std::string(s) + "\"");
 }
 
@@ -268,7 +285,8 @@ core::Result<Recipients> parse_recipients(std::string_view text) {
   Recipients rs;
   auto st = for_each_line(text, "recipients", [&](std::string_view line, size_t n) -> core::Status {
     auto r = parse_recipient(line);
-    if (!r.ok()) return core::Error("error at line " + std::to_string(n) + ": " + r.error().message);
+    if (!r.ok())
+      return core::Error("error at line " + std::to_string(n) + ": " + r.error().message);
     rs.push_back(std::move(*r));
     return {};
   });
@@ -298,8 +316,8 @@ std::string keygen_file(const X25519Identity& id) {
     std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600, (a % 3600) / 60);
     zone = buf;
   }
-  return "# created: " + std::string(when) + zone + "\n# public key: " + id.recipient().to_string() +
-         "\n" + id.to_string() + "\n";
+  return "# created: " + std::string(when) + zone +
+         "\n# public key: " + id.recipient().to_string() + "\n" + id.to_string() + "\n";
 }
 
 }  // namespace oc::crypto::age

@@ -96,7 +96,8 @@ class ScryptIdentity : public Identity {
   explicit ScryptIdentity(SecretBytes passphrase, int max_log_n = 22)
       : pass_(std::move(passphrase)), max_log_n_(max_log_n) {}
   // Asks `ask` for the passphrase only when the file turns out to be passphrase-encrypted.
-  ScryptIdentity(PassphraseFn ask, int max_log_n = 22) : ask_(std::move(ask)), max_log_n_(max_log_n) {}
+  ScryptIdentity(PassphraseFn ask, int max_log_n = 22)
+      : ask_(std::move(ask)), max_log_n_(max_log_n) {}
   Unwrapped unwrap(const std::vector<Stanza>& stanzas) const override;
 
  private:

@@ -35,7 +35,9 @@ struct Ciphers {
   std::vector<std::unique_ptr<ChaChaPoly>> ctx;
 };
 
-size_t pick_threads(const StreamOptions& o) { return o.threads ? o.threads : Workers::default_threads(); }
+size_t pick_threads(const StreamOptions& o) {
+  return o.threads ? o.threads : Workers::default_threads();
+}
 
 // Reads a source in blocks: the first is one chunk (small inputs, like a sops data key, touch
 // no more memory than that), the others `block_size`. The first blocks are read on the calling
@@ -52,9 +54,9 @@ size_t pick_threads(const StreamOptions& o) { return o.threads ? o.threads : Wor
 class BlockReader {
  public:
   struct Block {
-    size_t cap = 0;                // bytes asked for
-    std::vector<uint8_t> buf;      // storage when copied (allocated on first copy)
-    const uint8_t* data = nullptr; // the block: into buf, or a view of the source
+    size_t cap = 0;                 // bytes asked for
+    std::vector<uint8_t> buf;       // storage when copied (allocated on first copy)
+    const uint8_t* data = nullptr;  // the block: into buf, or a view of the source
     size_t size = 0;
     std::optional<core::Error> error;
     size_t capacity() const { return cap; }
@@ -144,7 +146,8 @@ class BlockReader {
         {
           std::unique_lock<std::mutex> l(mu_);
           auto large = [&] {
-            return std::find_if(free_.begin(), free_.end(), [&](Block* f) { return f->capacity() == block_size_; });
+            return std::find_if(free_.begin(), free_.end(),
+                                [&](Block* f) { return f->capacity() == block_size_; });
           };
           cv_.wait(l, [&] { return stop_ || large() != free_.end(); });
           if (stop_) return;
@@ -177,24 +180,34 @@ class BlockReader {
   std::thread thread_;
 };
 
-core::Error payload_error(std::string msg) { return core::Error(std::move(msg)); }
+core::Error payload_error(std::string msg) {
+  return core::Error(std::move(msg));
+}
 
 }  // namespace
 
 const char* failure_name(Failure f) {
   switch (f) {
-    case Failure::kNone: return "success";
-    case Failure::kIo: return "I/O failure";
-    case Failure::kArmor: return "armor failure";
-    case Failure::kHeader: return "header failure";
-    case Failure::kNoMatch: return "no match";
-    case Failure::kHeaderMac: return "HMAC failure";
-    case Failure::kPayload: return "payload failure";
+    case Failure::kNone:
+      return "success";
+    case Failure::kIo:
+      return "I/O failure";
+    case Failure::kArmor:
+      return "armor failure";
+    case Failure::kHeader:
+      return "header failure";
+    case Failure::kNoMatch:
+      return "no match";
+    case Failure::kHeaderMac:
+      return "HMAC failure";
+    case Failure::kPayload:
+      return "payload failure";
   }
   return "unknown";
 }
 
-core::Status stream_encrypt(const uint8_t key[32], Source& in, Sink& out, const StreamOptions& opts) {
+core::Status stream_encrypt(const uint8_t key[32], Source& in, Sink& out,
+                            const StreamOptions& opts) {
   size_t threads = pick_threads(opts);
   BlockReader reader(in, kChunkSize, kBatch * kChunkSize, threads > 1);
   std::vector<uint8_t> sealed;
@@ -215,7 +228,8 @@ core::Status stream_encrypt(const uint8_t key[32], Source& in, Sink& out, const 
     size_t n = cur->size;
     size_t chunks = std::max<size_t>(1, (n + kChunkSize - 1) / kChunkSize);
     if (sealed.size() < chunks * kEncChunkSize) sealed.resize(chunks * kEncChunkSize);
-    if (!ciphers || (chunks > 1 && ciphers->workers.size() < threads)) ciphers.emplace(key, chunks > 1 ? threads : 1);
+    if (!ciphers || (chunks > 1 && ciphers->workers.size() < threads))
+      ciphers.emplace(key, chunks > 1 ? threads : 1);
     ciphers->workers.run(chunks, [&](size_t w, size_t b, size_t e) {
       uint8_t nonce[12];
       for (size_t i = b; i < e; ++i) {
@@ -252,7 +266,8 @@ AgeStatus stream_decrypt(const uint8_t key[32], Source& in, Sink& out, const Str
     if (n == 0) return {Failure::kPayload, payload_error("truncated file: no final chunk")};
     size_t chunks = (n + kEncChunkSize - 1) / kEncChunkSize;
     if (plain.size() < chunks * kChunkSize) plain.resize(chunks * kChunkSize);
-    if (!ciphers || (chunks > 1 && ciphers->workers.size() < threads)) ciphers.emplace(key, chunks > 1 ? threads : 1);
+    if (!ciphers || (chunks > 1 && ciphers->workers.size() < threads))
+      ciphers.emplace(key, chunks > 1 ? threads : 1);
     const uint8_t* sealed = cur->data;
     ciphers->workers.run(chunks, [&](size_t w, size_t b, size_t e) {
       uint8_t nonce[12];
@@ -294,13 +309,18 @@ AgeStatus stream_decrypt(const uint8_t key[32], Source& in, Sink& out, const Str
       good += len - 16;
       if (state[i] == 1) {
         if (i + 1 < chunks) {
-          verdict = AgeStatus(Failure::kPayload, payload_error("trailing data after end of encrypted file"));
+          verdict = AgeStatus(Failure::kPayload,
+                              payload_error("trailing data after end of encrypted file"));
         } else if (!cur->last()) {
           // The block was full: anything after it is trailing data.
           BlockReader::Block* next = reader.acquire();
-          if (next->error) verdict = AgeStatus(Failure::kIo, *next->error);
-          else if (next->size != 0) verdict = AgeStatus(Failure::kPayload, payload_error("trailing data after end of encrypted file"));
-          else verdict = AgeStatus();
+          if (next->error)
+            verdict = AgeStatus(Failure::kIo, *next->error);
+          else if (next->size != 0)
+            verdict = AgeStatus(Failure::kPayload,
+                                payload_error("trailing data after end of encrypted file"));
+          else
+            verdict = AgeStatus();
           reader.release(next);
         } else {
           verdict = AgeStatus();

@@ -22,7 +22,7 @@ size_t space_len(std::string_view s) {
   if (s.size() >= 3) {
     uint32_t cp = uint32_t(c & 0x0F) << 12 | uint32_t(s[1] & 0x3F) << 6 | uint32_t(s[2] & 0x3F);
     if ((c & 0xF0) == 0xE0 && (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-                                cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)) {
+                               cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)) {
       return 3;
     }
   }

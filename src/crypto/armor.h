@@ -57,7 +57,7 @@ class ArmorWriter : public Sink {
   core::Status close();
 
  private:
-  void start();         // the BEGIN line, once
+  void start();          // the BEGIN line, once
   char* grow(size_t n);  // n more bytes at the end of buf_, uninitialized
   core::Status flush();
   Sink& out_;

@@ -22,8 +22,12 @@ uint32_t polymod(const std::vector<uint8_t>& values) {
   return chk;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
-char upper(char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c;
+}
 
 std::vector<uint8_t> hrp_expand(std::string_view hrp) {
   std::vector<uint8_t> r;

@@ -109,7 +109,9 @@ core::Result<size_t> MappedFileSource::read(uint8_t* buf, size_t n) {
   return v.size();
 }
 
-std::optional<std::string_view> MappedFileSource::read_view(size_t n) { return take(n); }
+std::optional<std::string_view> MappedFileSource::read_view(size_t n) {
+  return take(n);
+}
 
 core::Status BufferedSource::fill(size_t want) {
   if (end_ - begin_ >= want) return {};
@@ -203,10 +205,12 @@ core::Result<size_t> FdSource::read(uint8_t* buf, size_t n) {
   }
 }
 
-core::Status FdSink::write(const uint8_t* p, size_t n) { return write_all(fd_, p, n, name_); }
+core::Status FdSink::write(const uint8_t* p, size_t n) {
+  return write_all(fd_, p, n, name_);
+}
 
 core::Result<std::unique_ptr<AtomicFileSink>> AtomicFileSink::open(const std::string& path,
-                                                                    unsigned mode) {
+                                                                   unsigned mode) {
   std::unique_ptr<AtomicFileSink> s(new AtomicFileSink());
   s->path_ = path;
   struct stat st;
@@ -224,7 +228,8 @@ core::Result<std::unique_ptr<AtomicFileSink>> AtomicFileSink::open(const std::st
     s->tmp_.clear();
     return core::Error(sys_error("creating a temporary file for", path));
   }
-  if (::fchmod(s->fd_, mode_t(mode)) != 0) return core::Error(sys_error("setting the mode of", path));
+  if (::fchmod(s->fd_, mode_t(mode)) != 0)
+    return core::Error(sys_error("setting the mode of", path));
   return s;
 }
 
@@ -233,7 +238,9 @@ AtomicFileSink::~AtomicFileSink() {
   if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
 }
 
-core::Status AtomicFileSink::write(const uint8_t* p, size_t n) { return write_all(fd_, p, n, path_); }
+core::Status AtomicFileSink::write(const uint8_t* p, size_t n) {
+  return write_all(fd_, p, n, path_);
+}
 
 core::Status AtomicFileSink::commit() {
   if (direct_) {
@@ -246,7 +253,8 @@ core::Status AtomicFileSink::commit() {
     return core::Error(sys_error("closing", path_));
   }
   fd_ = -1;
-  if (::rename(tmp_.c_str(), path_.c_str()) != 0) return core::Error(sys_error("renaming onto", path_));
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+    return core::Error(sys_error("renaming onto", path_));
   committed_ = true;
   // The rename itself survives a crash once the directory is synced (as core::write_file_atomic).
   int dir = ::open(dir_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -115,8 +115,7 @@ class FdSink : public Sink {
 class AtomicFileSink : public Sink {
  public:
   using Sink::write;
-  static core::Result<std::unique_ptr<AtomicFileSink>> open(const std::string& path,
-                                                             unsigned mode);
+  static core::Result<std::unique_ptr<AtomicFileSink>> open(const std::string& path, unsigned mode);
   ~AtomicFileSink() override;
   AtomicFileSink(const AtomicFileSink&) = delete;
   AtomicFileSink& operator=(const AtomicFileSink&) = delete;

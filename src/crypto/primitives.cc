@@ -130,7 +130,9 @@ Sha512::Sha512() : impl_(std::make_unique<Impl>()) {
   if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha512(), nullptr) != 1) fatal("SHA-512");
 }
 
-Sha512::~Sha512() { EVP_MD_CTX_free(impl_->ctx); }
+Sha512::~Sha512() {
+  EVP_MD_CTX_free(impl_->ctx);
+}
 
 void Sha512::update(std::string_view data) {
   if (!data.empty() && EVP_DigestUpdate(impl_->ctx, data.data(), data.size()) != 1) {
@@ -195,11 +197,13 @@ const EVP_CIPHER* aes_gcm_cipher() {
 }
 
 // Sets the nonce of `ctx` for the next message; the key schedule is computed on first use only.
-EVP_CIPHER_CTX* chacha_init(CipherCtxPtr& ctx, const SecretBytes& key, const uint8_t* nonce, bool encrypt) {
+EVP_CIPHER_CTX* chacha_init(CipherCtxPtr& ctx, const SecretBytes& key, const uint8_t* nonce,
+                            bool encrypt) {
   auto init = encrypt ? EVP_EncryptInit_ex2 : EVP_DecryptInit_ex2;
   if (!ctx) {
     ctx.reset(EVP_CIPHER_CTX_new());
-    if (!ctx || init(ctx.get(), chacha_cipher(), key.data(), nonce, nullptr) != 1) fatal("ChaCha20-Poly1305 init");
+    if (!ctx || init(ctx.get(), chacha_cipher(), key.data(), nonce, nullptr) != 1)
+      fatal("ChaCha20-Poly1305 init");
   } else if (init(ctx.get(), nullptr, nullptr, nonce, nullptr) != 1) {
     fatal("ChaCha20-Poly1305 nonce");
   }
@@ -209,7 +213,8 @@ EVP_CIPHER_CTX* chacha_init(CipherCtxPtr& ctx, const SecretBytes& key, const uin
 }  // namespace
 
 ChaChaPoly::ChaChaPoly(const uint8_t key[32])
-    : enc_(std::make_unique<Impl>()), dec_(std::make_unique<Impl>()),
+    : enc_(std::make_unique<Impl>()),
+      dec_(std::make_unique<Impl>()),
       key_(std::string_view(reinterpret_cast<const char*>(key), 32)) {}
 
 ChaChaPoly::~ChaChaPoly() = default;
@@ -282,7 +287,8 @@ void AesGcm::seal(std::string_view iv, std::string_view plaintext, std::string_v
   if (!gcm_init(impl_->enc, impl_->enc_iv_len, impl_->key, iv, true)) fatal("AES-GCM init");
   EVP_CIPHER_CTX* c = impl_->enc.get();
   int len = 0;
-  if (!aad.empty() && EVP_EncryptUpdate(c, nullptr, &len, u(aad), static_cast<int>(aad.size())) != 1) {
+  if (!aad.empty() &&
+      EVP_EncryptUpdate(c, nullptr, &len, u(aad), static_cast<int>(aad.size())) != 1) {
     fatal("AES-GCM aad");
   }
   size_t start = out.size();
@@ -306,7 +312,8 @@ bool AesGcm::open(std::string_view iv, std::string_view ciphertext, std::string_
   if (!gcm_init(impl_->dec, impl_->dec_iv_len, impl_->key, iv, false)) return false;
   EVP_CIPHER_CTX* c = impl_->dec.get();
   int len = 0;
-  if (!aad.empty() && EVP_DecryptUpdate(c, nullptr, &len, u(aad), static_cast<int>(aad.size())) != 1) {
+  if (!aad.empty() &&
+      EVP_DecryptUpdate(c, nullptr, &len, u(aad), static_cast<int>(aad.size())) != 1) {
     return false;
   }
   size_t start = out.size();

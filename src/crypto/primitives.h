@@ -17,7 +17,9 @@ namespace oc::crypto {
 
 // Overwrites memory in a way the compiler cannot remove (OPENSSL_cleanse).
 void cleanse(void* p, size_t n);
-inline void cleanse(std::string& s) { cleanse(s.data(), s.size()); }
+inline void cleanse(std::string& s) {
+  cleanse(s.data(), s.size());
+}
 
 // Fills `out` from the system CSPRNG. A failing RNG leaves nothing safe to do: it aborts.
 void random_bytes(uint8_t* out, size_t n);
@@ -101,8 +103,7 @@ class Sha512 {
 
 // scrypt(P, S, N = 2^log_n, r = 8, p = 1), 32-byte output, as age uses it. Fails only when
 // the parameters need more memory than the system gives.
-core::Status scrypt(std::string_view passphrase, std::string_view salt, int log_n,
-                    uint8_t out[32]);
+core::Status scrypt(std::string_view passphrase, std::string_view salt, int log_n, uint8_t out[32]);
 
 // Constant-time comparison.
 bool equal_secret(const uint8_t* a, const uint8_t* b, size_t n);
@@ -141,8 +142,8 @@ class AesGcm {
   AesGcm& operator=(const AesGcm&) = delete;
 
   // Appends the ciphertext to `out` and writes the tag.
-  void seal(std::string_view iv, std::string_view plaintext, std::string_view aad,
-            std::string& out, uint8_t tag[kTagSize]);
+  void seal(std::string_view iv, std::string_view plaintext, std::string_view aad, std::string& out,
+            uint8_t tag[kTagSize]);
   // Appends the plaintext to `out`; false when the tag does not verify.
   bool open(std::string_view iv, std::string_view ciphertext, std::string_view tag,
             std::string_view aad, std::string& out);

@@ -73,7 +73,8 @@ core::Result<std::vector<SecretBytes>> shamir_split(const SecretBytes& secret, i
 }
 
 core::Result<SecretBytes> shamir_combine(const std::vector<SecretBytes>& parts) {
-  if (parts.size() < 2) return core::Error("less than two parts cannot be used to reconstruct the secret");
+  if (parts.size() < 2)
+    return core::Error("less than two parts cannot be used to reconstruct the secret");
   size_t len = parts[0].size();
   if (len < 2) return core::Error("parts must be at least two bytes");
   std::vector<uint8_t> xs, ys(parts.size());

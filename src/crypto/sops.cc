@@ -10,10 +10,13 @@ namespace oc::crypto::sops {
 
 namespace {
 
-core::Error file_error(const std::string& file, std::string msg) { return core::Error(std::move(msg), file); }
+core::Error file_error(const std::string& file, std::string msg) {
+  return core::Error(std::move(msg), file);
+}
 
 // An encrypted file's tree and metadata; an error when it has no sops metadata.
-core::Result<EncryptedFile> load_sops_file(Format f, std::string_view text, const std::string& file) {
+core::Result<EncryptedFile> load_sops_file(Format f, std::string_view text,
+                                           const std::string& file) {
   auto loaded = load_encrypted(f, text, file);
   if (!loaded.ok()) return loaded.error();
   if (!*loaded) return file_error(file, "sops metadata not found: the file is not encrypted");
@@ -35,8 +38,10 @@ bool older_than_ours(const std::string& v) {
       }
       if (!any) break;
       p.push_back(n);
-      if (i < s.size() && s[i] == '.') ++i;
-      else break;
+      if (i < s.size() && s[i] == '.')
+        ++i;
+      else
+        break;
     }
     return p;
   };
@@ -64,8 +69,8 @@ core::Result<SecretBytes> recover_data_key(const Metadata& m, const IdentityList
         got = true;
         break;
       }
-      failures.push_back("group " + std::to_string(g) + ", " + (k.recipient.empty() ? "age key" : k.recipient) +
-                         ": " + st.error.message);
+      failures.push_back("group " + std::to_string(g) + ", " +
+                         (k.recipient.empty() ? "age key" : k.recipient) + ": " + st.error.message);
     }
     if (!got && group.age.empty() && !group.foreign.empty()) {
       failures.push_back("group " + std::to_string(g) + ": only " + group.foreign[0].type +
@@ -76,7 +81,10 @@ core::Result<SecretBytes> recover_data_key(const Metadata& m, const IdentityList
   for (const auto& f : failures) why += "\n  " + f;
   bool any_age = false;
   for (const auto& g : m.key_groups) any_age = any_age || !g.age.empty();
-  if (ids.empty() && any_age) why = "\n  no age identities were found (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt)";
+  if (ids.empty() && any_age)
+    why =
+        "\n  no age identities were found (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
+        "~/.config/sops/age/keys.txt)";
   if (m.key_groups.size() <= 1) {
     if (parts.size() != 1) return core::Error("could not recover the data key:" + why);
     if (parts[0].size() != 32) return core::Error("the decrypted data key is not 32 bytes");
@@ -101,7 +109,8 @@ core::Status wrap_data_key(Metadata& m, const SecretBytes& data_key) {
   } else {
     if (m.shamir_threshold == 0) m.shamir_threshold = int(m.key_groups.size());
     auto split = shamir_split(data_key, int(m.key_groups.size()), m.shamir_threshold);
-    if (!split.ok()) return core::Error("could not split the data key for Shamir: " + split.error().message);
+    if (!split.ok())
+      return core::Error("could not split the data key for Shamir: " + split.error().message);
     parts = std::move(*split);
   }
   for (size_t g = 0; g < m.key_groups.size(); ++g) {
@@ -123,7 +132,8 @@ core::Status wrap_data_key(Metadata& m, const SecretBytes& data_key) {
   return {};
 }
 
-core::Result<std::vector<KeyGroup>> key_groups_for(const std::vector<std::vector<std::string>>& recipients) {
+core::Result<std::vector<KeyGroup>> key_groups_for(
+    const std::vector<std::vector<std::string>>& recipients) {
   std::vector<KeyGroup> groups;
   for (const auto& g : recipients) {
     KeyGroup kg;
@@ -144,30 +154,35 @@ core::Result<Decrypted> decrypt(EncryptedFile f, const IdentityList& ids, const 
   return decrypt_with_key(std::move(f), std::move(*key), file, opts);
 }
 
-core::Result<Decrypted> decrypt_with_key(EncryptedFile f, SecretBytes data_key, const std::string& file,
-                                         const DecryptOptions& opts) {
+core::Result<Decrypted> decrypt_with_key(EncryptedFile f, SecretBytes data_key,
+                                         const std::string& file, const DecryptOptions& opts) {
   Decrypted d;
   d.metadata = std::move(f.metadata);
   d.branches = std::move(f.branches);
   d.data_key = std::move(data_key);
-  auto computed = decrypt_branches(d.branches, d.metadata.rules, d.data_key, opts.keep_ivs ? &d.stash : nullptr);
+  auto computed = decrypt_branches(d.branches, d.metadata.rules, d.data_key,
+                                   opts.keep_ivs ? &d.stash : nullptr);
   if (!computed.ok()) return file_error(file, computed.error().message);
   if (opts.ignore_mac) return d;
-  if (d.metadata.mac.empty()) return file_error(file, "the file has no MAC (use --ignore-mac to decrypt anyway)");
+  if (d.metadata.mac.empty())
+    return file_error(file, "the file has no MAC (use --ignore-mac to decrypt anyway)");
   auto aad = rfc3339_canonical(d.metadata.lastmodified);
   if (!aad.ok()) return file_error(file, "lastmodified: " + aad.error().message);
   ValueCipher cipher(d.data_key);
   auto stored = cipher.decrypt(d.metadata.mac, *aad, nullptr);
   if (!stored.ok()) return file_error(file, "cannot decrypt the MAC: " + stored.error().message);
   if (stored->kind != Kind::kString || stored->text != *computed) {
-    return file_error(file, "MAC mismatch: the file was modified outside of sops (or values were reordered); "
-                            "use --ignore-mac to decrypt anyway");
+    return file_error(
+        file,
+        "MAC mismatch: the file was modified outside of sops (or values were reordered); "
+        "use --ignore-mac to decrypt anyway");
   }
   return d;
 }
 
-core::Result<std::string> encrypt(std::vector<Branch> branches, Metadata& m, const SecretBytes& data_key,
-                                  Format f, const StoreConfig& cfg, IvStash* stash) {
+core::Result<std::string> encrypt(std::vector<Branch> branches, Metadata& m,
+                                  const SecretBytes& data_key, Format f, const StoreConfig& cfg,
+                                  IvStash* stash) {
   auto mac = encrypt_branches(branches, m.rules, data_key, stash);
   if (!mac.ok()) return mac.error();
   m.lastmodified = now_rfc3339_utc();
@@ -178,14 +193,18 @@ core::Result<std::string> encrypt(std::vector<Branch> branches, Metadata& m, con
   return emit_encrypted(f, branches, m, cfg);
 }
 
-core::Result<std::string> encrypt_document(std::string_view text, const std::string& file, Format in,
-                                           Format out, const StoreConfig& cfg, const EncryptSpec& spec) {
+core::Result<std::string> encrypt_document(std::string_view text, const std::string& file,
+                                           Format in, Format out, const StoreConfig& cfg,
+                                           const EncryptSpec& spec) {
   auto branches = load_plain(in, text, file);
   if (!branches.ok()) return branches.error();
-  if (branches->empty()) return file_error(file, "the file is empty: it must contain at least one document");
+  if (branches->empty())
+    return file_error(file, "the file is empty: it must contain at least one document");
   if (has_sops_key(out, *branches)) {
-    return file_error(file, "the file already has a top-level sops entry: it is probably encrypted already "
-                            "(use `opencenter secrets edit` to change it)");
+    return file_error(
+        file,
+        "the file already has a top-level sops entry: it is probably encrypted already "
+        "(use `opencenter secrets edit` to change it)");
   }
   Metadata m;
   m.rules = spec.rules;
@@ -210,9 +229,9 @@ core::Result<std::string> encrypt_document(std::string_view text, const std::str
   return r;
 }
 
-core::Result<std::string> decrypt_document(std::string_view text, const std::string& file, Format in,
-                                           Format out, const StoreConfig& cfg, const IdentityList& ids,
-                                           const DecryptOptions& opts) {
+core::Result<std::string> decrypt_document(std::string_view text, const std::string& file,
+                                           Format in, Format out, const StoreConfig& cfg,
+                                           const IdentityList& ids, const DecryptOptions& opts) {
   auto loaded = load_sops_file(in, text, file);
   if (!loaded.ok()) return loaded.error();
   auto d = decrypt(std::move(*loaded), ids, file, opts);
@@ -238,18 +257,21 @@ core::Result<std::string> rotate_document(std::string_view text, const std::stri
   }
   for (const auto& r : remove_age) {
     for (auto& g : m.key_groups) {
-      g.age.erase(std::remove_if(g.age.begin(), g.age.end(), [&](const AgeKey& k) { return k.recipient == r; }),
+      g.age.erase(std::remove_if(g.age.begin(), g.age.end(),
+                                 [&](const AgeKey& k) { return k.recipient == r; }),
                   g.age.end());
     }
   }
   SecretBytes data_key = SecretBytes::random(32);
-  if (auto s = wrap_data_key(m, data_key); !s.ok()) return file_error(file, "cannot rotate: " + s.error().message);
+  if (auto s = wrap_data_key(m, data_key); !s.ok())
+    return file_error(file, "cannot rotate: " + s.error().message);
   auto r = encrypt(std::move(d->branches), m, data_key, f, cfg, nullptr);
   if (!r.ok()) return file_error(file, r.error().message);
   return r;
 }
 
-core::Result<KeyChanges> plan_update_keys(const Metadata& m, const CreationRule& rule, int threshold_flag) {
+core::Result<KeyChanges> plan_update_keys(const Metadata& m, const CreationRule& rule,
+                                          int threshold_flag) {
   KeyChanges c;
   size_t n = std::max(m.key_groups.size(), rule.key_groups.size());
   for (size_t g = 0; g < n; ++g) {
@@ -260,10 +282,12 @@ core::Result<KeyChanges> plan_update_keys(const Metadata& m, const CreationRule&
     }
     if (g < rule.key_groups.size()) theirs = rule.key_groups[g];
     for (const auto& t : theirs) {
-      if (std::find(ours.begin(), ours.end(), t) == ours.end()) c.added.push_back("group " + std::to_string(g) + ": " + t);
+      if (std::find(ours.begin(), ours.end(), t) == ours.end())
+        c.added.push_back("group " + std::to_string(g) + ": " + t);
     }
     for (const auto& o : ours) {
-      if (std::find(theirs.begin(), theirs.end(), o) == theirs.end()) c.removed.push_back("group " + std::to_string(g) + ": " + o);
+      if (std::find(theirs.begin(), theirs.end(), o) == theirs.end())
+        c.removed.push_back("group " + std::to_string(g) + ": " + o);
     }
   }
   c.old_threshold = m.shamir_threshold;
@@ -287,7 +311,8 @@ core::Result<std::string> update_keys(std::string_view text, const std::string& 
   if (!groups.ok()) return file_error(file, groups.error().message);
   ef.metadata.key_groups = std::move(*groups);
   ef.metadata.shamir_threshold = plan->new_threshold;
-  if (auto s = wrap_data_key(ef.metadata, *key); !s.ok()) return file_error(file, s.error().message);
+  if (auto s = wrap_data_key(ef.metadata, *key); !s.ok())
+    return file_error(file, s.error().message);
   // Values, lastmodified and the MAC stay as they are: only the wrapped data keys change.
   auto r = emit_encrypted(f, ef.branches, ef.metadata, cfg);
   if (!r.ok()) return file_error(file, r.error().message);

@@ -30,7 +30,8 @@ core::Result<SecretBytes> recover_data_key(const Metadata& m, const IdentityList
 core::Status wrap_data_key(Metadata& m, const SecretBytes& data_key);
 
 // Key groups of age recipients (from --age or a creation rule) as metadata groups.
-core::Result<std::vector<KeyGroup>> key_groups_for(const std::vector<std::vector<std::string>>& recipients);
+core::Result<std::vector<KeyGroup>> key_groups_for(
+    const std::vector<std::vector<std::string>>& recipients);
 
 // A decrypted document and what is needed to encrypt it again unchanged where it did not
 // change (the data key and the IVs of the values).
@@ -54,13 +55,14 @@ core::Result<Decrypted> decrypt(EncryptedFile f, const IdentityList& ids, const 
                                 const DecryptOptions& opts = {});
 
 // The same with a known data key (tests with the sops conformance files' extracted keys).
-core::Result<Decrypted> decrypt_with_key(EncryptedFile f, SecretBytes data_key, const std::string& file,
-                                         const DecryptOptions& opts = {});
+core::Result<Decrypted> decrypt_with_key(EncryptedFile f, SecretBytes data_key,
+                                         const std::string& file, const DecryptOptions& opts = {});
 
 // Encrypts `branches` under `data_key`, sets lastmodified and the MAC in `m`, and writes the
 // file in format `f`. `stash` keeps unchanged values' ciphertext (edit).
-core::Result<std::string> encrypt(std::vector<Branch> branches, Metadata& m, const SecretBytes& data_key,
-                                  Format f, const StoreConfig& cfg, IvStash* stash = nullptr);
+core::Result<std::string> encrypt(std::vector<Branch> branches, Metadata& m,
+                                  const SecretBytes& data_key, Format f, const StoreConfig& cfg,
+                                  IvStash* stash = nullptr);
 
 // What to encrypt a new file with.
 struct EncryptSpec {
@@ -74,12 +76,14 @@ struct EncryptSpec {
 void update_version(Metadata& m);
 
 // `sops encrypt`: a plaintext document in `in` → an encrypted one in `out`.
-core::Result<std::string> encrypt_document(std::string_view text, const std::string& file, Format in,
-                                           Format out, const StoreConfig& cfg, const EncryptSpec& spec);
+core::Result<std::string> encrypt_document(std::string_view text, const std::string& file,
+                                           Format in, Format out, const StoreConfig& cfg,
+                                           const EncryptSpec& spec);
 
 // `sops decrypt`: an encrypted document → plaintext in format `out`.
-core::Result<std::string> decrypt_document(std::string_view text, const std::string& file, Format in,
-                                           Format out, const StoreConfig& cfg, const IdentityList& ids,
+core::Result<std::string> decrypt_document(std::string_view text, const std::string& file,
+                                           Format in, Format out, const StoreConfig& cfg,
+                                           const IdentityList& ids,
                                            const DecryptOptions& opts = {});
 
 // `sops rotate`: a new data key, every value re-encrypted, recipients optionally added to the
@@ -98,7 +102,8 @@ struct KeyChanges {
   int old_threshold = 0, new_threshold = 0;
   bool empty() const { return added.empty() && removed.empty() && old_threshold == new_threshold; }
 };
-core::Result<KeyChanges> plan_update_keys(const Metadata& m, const CreationRule& rule, int threshold_flag);
+core::Result<KeyChanges> plan_update_keys(const Metadata& m, const CreationRule& rule,
+                                          int threshold_flag);
 core::Result<std::string> update_keys(std::string_view text, const std::string& file, Format f,
                                       const StoreConfig& cfg, const IdentityList& ids,
                                       const CreationRule& rule, int threshold_flag);

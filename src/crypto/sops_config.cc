@@ -19,25 +19,28 @@ using core::Node;
 
 constexpr int kMaxDepth = 100;
 // Key services sops supports and opencenter does not; a rule that uses one cannot be applied.
-constexpr const char* kOtherKeyFields[] = {"pgp", "kms", "gcp_kms", "azure_keyvault",
-                                           "hc_vault_transit_uri", "hckms", "hc_vault"};
+constexpr const char* kOtherKeyFields[] = {
+    "pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault"};
 
 struct RuleExtra {
   std::vector<std::string> unsupported;
 };
 
-core::Error at(const std::string& path, const std::string& where, const std::string& msg, const Node& n) {
+core::Error at(const std::string& path, const std::string& where, const std::string& msg,
+               const Node& n) {
   return core::Error(where + ": " + msg, path, int(n.mark().line), int(n.mark().column));
 }
 
-core::Result<std::string> scalar_string(const Node& n, const std::string& path, const std::string& where) {
+core::Result<std::string> scalar_string(const Node& n, const std::string& path,
+                                        const std::string& where) {
   if (!n.is_scalar()) return at(path, where, "expected a string", n);
   if (n.is_null()) return std::string();
   return n.text();
 }
 
 // sops parseKeyField: a comma-separated string (trimmed, empties skipped) or a list of strings.
-core::Result<std::vector<std::string>> key_field(const Node& n, const std::string& path, const std::string& where) {
+core::Result<std::vector<std::string>> key_field(const Node& n, const std::string& path,
+                                                 const std::string& where) {
   std::vector<std::string> out;
   auto split = [&](const std::string& s) {
     for (auto& item : split_key_list(s)) out.push_back(std::move(item));
@@ -70,7 +73,9 @@ core::Status read_group(const Node& g, const std::string& path, const std::strin
   if (const Node* m = g.find("merge")) {
     if (!m->is_sequence()) return at(path, where + ".merge", "expected a list of key groups", *m);
     for (size_t i = 0; i < m->items().size(); ++i) {
-      if (auto s = read_group(m->items()[i], path, where + ".merge[" + std::to_string(i) + "]", age, extra, depth + 1); !s.ok()) {
+      if (auto s = read_group(m->items()[i], path, where + ".merge[" + std::to_string(i) + "]", age,
+                              extra, depth + 1);
+          !s.ok()) {
         return s;
       }
     }
@@ -88,13 +93,15 @@ core::Status read_group(const Node& g, const std::string& path, const std::strin
 
 core::Result<int> int_field(const Node& n, const std::string& path, const std::string& where) {
   auto s = core::resolve(n, core::Schema::kYaml12);
-  if (!s.ok() || s->type != core::Scalar::Type::kInt) return at(path, where, "expected an integer", n);
+  if (!s.ok() || s->type != core::Scalar::Type::kInt)
+    return at(path, where, "expected an integer", n);
   return int(s->i);
 }
 
 core::Result<bool> bool_field(const Node& n, const std::string& path, const std::string& where) {
   auto s = core::resolve(n, core::Schema::kYaml12);
-  if (!s.ok() || s->type != core::Scalar::Type::kBool) return at(path, where, "expected true or false", n);
+  if (!s.ok() || s->type != core::Scalar::Type::kBool)
+    return at(path, where, "expected true or false", n);
   return s->b;
 }
 
@@ -120,7 +127,8 @@ std::vector<std::string> split_key_list(std::string_view s) {
   size_t p = 0;
   for (;;) {
     size_t c = s.find(',', p);
-    std::string_view item = s.substr(p, c == std::string_view::npos ? std::string_view::npos : c - p);
+    std::string_view item =
+        s.substr(p, c == std::string_view::npos ? std::string_view::npos : c - p);
     size_t b = item.find_first_not_of(" \t\r\n"), e = item.find_last_not_of(" \t\r\n");
     if (b != std::string_view::npos) out.emplace_back(item.substr(b, e - b + 1));
     if (c == std::string_view::npos) break;
@@ -184,8 +192,9 @@ core::Result<Config> parse_config(std::string_view text, const std::string& path
   if (doc->is_null()) return c;
   if (!doc->is_mapping()) return at(path, "config", "expected a map", *doc);
   if (const Node* stores = doc->find("stores"); stores && stores->is_mapping()) {
-    for (auto [name, dst] : {std::pair{"yaml", &c.stores.yaml_indent}, std::pair{"json", &c.stores.json_indent},
-                             std::pair{"json_binary", &c.stores.json_binary_indent}}) {
+    for (auto [name, dst] :
+         {std::pair{"yaml", &c.stores.yaml_indent}, std::pair{"json", &c.stores.json_indent},
+          std::pair{"json_binary", &c.stores.json_binary_indent}}) {
       const Node* s = stores->find(name);
       if (!s || !s->is_mapping()) continue;
       if (const Node* ind = s->find("indent")) {
@@ -195,10 +204,12 @@ core::Result<Config> parse_config(std::string_view text, const std::string& path
       }
     }
     if (c.stores.yaml_indent == 0) c.stores.yaml_indent = 4;
-    if (c.stores.yaml_indent < 0) return core::Error("stores.yaml.indent: negative indentation is not accepted", path);
+    if (c.stores.yaml_indent < 0)
+      return core::Error("stores.yaml.indent: negative indentation is not accepted", path);
     if (c.stores.yaml_indent < 2 || c.stores.yaml_indent > 9) {
       return core::Error("stores.yaml.indent: " + std::to_string(c.stores.yaml_indent) +
-                         " is not supported (2 to 9 spaces)", path);
+                             " is not supported (2 to 9 spaces)",
+                         path);
     }
     if (c.stores.json_indent < -1 || c.stores.json_binary_indent < -1) {
       return core::Error("stores.json.indent: values below -1 are not accepted", path);
@@ -225,13 +236,20 @@ core::Result<Config> parse_config(std::string_view text, const std::string& path
         return {};
       };
       core::Status st;
-      if (k == "path_regex") st = str(rule.path_regex);
-      else if (k == "unencrypted_suffix") st = str(rule.rules.unencrypted_suffix);
-      else if (k == "encrypted_suffix") st = str(rule.rules.encrypted_suffix);
-      else if (k == "unencrypted_regex") st = str(rule.rules.unencrypted_regex);
-      else if (k == "encrypted_regex") st = str(rule.rules.encrypted_regex);
-      else if (k == "unencrypted_comment_regex") st = str(rule.rules.unencrypted_comment_regex);
-      else if (k == "encrypted_comment_regex") st = str(rule.rules.encrypted_comment_regex);
+      if (k == "path_regex")
+        st = str(rule.path_regex);
+      else if (k == "unencrypted_suffix")
+        st = str(rule.rules.unencrypted_suffix);
+      else if (k == "encrypted_suffix")
+        st = str(rule.rules.encrypted_suffix);
+      else if (k == "unencrypted_regex")
+        st = str(rule.rules.unencrypted_regex);
+      else if (k == "encrypted_regex")
+        st = str(rule.rules.encrypted_regex);
+      else if (k == "unencrypted_comment_regex")
+        st = str(rule.rules.unencrypted_comment_regex);
+      else if (k == "encrypted_comment_regex")
+        st = str(rule.rules.encrypted_comment_regex);
       else if (k == "mac_only_encrypted") {
         auto b = bool_field(e.value, path, w);
         if (!b.ok()) return b.error();
@@ -243,11 +261,14 @@ core::Result<Config> parse_config(std::string_view text, const std::string& path
       }
       if (!st.ok()) return st.error();
     }
-    if (const Node* groups = r.find("key_groups"); groups && !groups->is_null() && !groups->empty()) {
-      if (!groups->is_sequence()) return at(path, where + ".key_groups", "expected a list", *groups);
+    if (const Node* groups = r.find("key_groups");
+        groups && !groups->is_null() && !groups->empty()) {
+      if (!groups->is_sequence())
+        return at(path, where + ".key_groups", "expected a list", *groups);
       for (size_t g = 0; g < groups->items().size(); ++g) {
         std::vector<std::string> age;
-        if (auto s = read_group(groups->items()[g], path, where + ".key_groups[" + std::to_string(g) + "]", age, extra, 0);
+        if (auto s = read_group(groups->items()[g], path,
+                                where + ".key_groups[" + std::to_string(g) + "]", age, extra, 0);
             !s.ok()) {
           return s.error();
         }
@@ -268,9 +289,11 @@ core::Result<Config> parse_config(std::string_view text, const std::string& path
       rule.key_groups.push_back(std::move(age));
     }
     if (rule.rules.count() > 1) {
-      return at(path, where, "cannot use more than one of encrypted_suffix, unencrypted_suffix, "
+      return at(path, where,
+                "cannot use more than one of encrypted_suffix, unencrypted_suffix, "
                 "encrypted_regex, unencrypted_regex, encrypted_comment_regex, or "
-                "unencrypted_comment_regex for the same rule", r);
+                "unencrypted_comment_regex for the same rule",
+                r);
     }
     rule.unsupported_keys = std::move(extra.unsupported);
     c.creation_rules.push_back(std::move(rule));
@@ -286,15 +309,18 @@ core::Result<const CreationRule*> rule_for_file(const Config& c, const std::stri
     bool match = r.path_regex.empty();
     if (!match) {
       auto re = Regex::compile(r.path_regex);
-      if (!re.ok()) return core::Error("creation_rules[" + std::to_string(r.index) + "]: " + re.error().message, c.path);
+      if (!re.ok())
+        return core::Error("creation_rules[" + std::to_string(r.index) + "]: " + re.error().message,
+                           c.path);
       match = re->search(rel);
     }
     if (!match) continue;
     if (!r.unsupported_keys.empty()) {
       std::string list;
       for (const auto& u : r.unsupported_keys) list += (list.empty() ? "" : ", ") + u;
-      return core::Error("the creation rule for " + file + " (creation_rules[" + std::to_string(r.index) +
-                         "]) uses " + list + " keys; opencenter encrypts with age keys only",
+      return core::Error("the creation rule for " + file + " (creation_rules[" +
+                             std::to_string(r.index) + "]) uses " + list +
+                             " keys; opencenter encrypts with age keys only",
                          c.path);
     }
     return &r;

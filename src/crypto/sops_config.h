@@ -15,8 +15,8 @@ namespace oc::crypto::sops {
 
 // What a creation rule asks for: age recipients per key group and the encryption rules.
 struct CreationRule {
-  size_t index = 0;        // position in creation_rules (0-based)
-  std::string path_regex;  // "" matches every file
+  size_t index = 0;                                  // position in creation_rules (0-based)
+  std::string path_regex;                            // "" matches every file
   std::vector<std::vector<std::string>> key_groups;  // age recipients per group, deduplicated
   int shamir_threshold = 0;
   Rules rules;  // as written (not normalized)

@@ -68,7 +68,8 @@ core::Result<std::string> dotenv_emit(const Branch& branch) {
   std::string out;
   for (const Item& it : branch) {
     if (it.value.kind == Kind::kMap || it.value.kind == Kind::kList) {
-      return core::Error("cannot use complex value in dotenv file; offending key " + to_bytes(it.key));
+      return core::Error("cannot use complex value in dotenv file; offending key " +
+                         to_bytes(it.key));
     }
     if (it.key.is_comment()) {
       out += "#" + it.key.text + "\n";

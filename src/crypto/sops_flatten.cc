@@ -14,7 +14,8 @@ namespace {
 constexpr std::string_view kMapSep = "__map_";
 constexpr std::string_view kListSep = "__list_";
 
-core::Status descend(const Value& v, const std::string& key, Branch& out, std::set<std::string>& seen);
+core::Status descend(const Value& v, const std::string& key, Branch& out,
+                     std::set<std::string>& seen);
 
 core::Status descend_map(const std::vector<Item>& items, const std::string& prefix, Branch& out,
                          std::set<std::string>& seen) {
@@ -26,18 +27,21 @@ core::Status descend_map(const std::vector<Item>& items, const std::string& pref
   return {};
 }
 
-core::Status descend(const Value& v, const std::string& key, Branch& out, std::set<std::string>& seen) {
+core::Status descend(const Value& v, const std::string& key, Branch& out,
+                     std::set<std::string>& seen) {
   if (v.kind == Kind::kMap) return descend_map(v.map, key + std::string(kMapSep), out, seen);
   if (v.kind == Kind::kList) {
     size_t i = 0;
     for (const Value& e : v.list) {
       if (e.is_comment()) continue;
-      if (auto s = descend(e, key + std::string(kListSep) + std::to_string(i), out, seen); !s.ok()) return s;
+      if (auto s = descend(e, key + std::string(kListSep) + std::to_string(i), out, seen); !s.ok())
+        return s;
       ++i;
     }
     return {};
   }
-  if (!seen.insert(key).second) return core::Error("found key collision \"" + key + "\" while flattening");
+  if (!seen.insert(key).second)
+    return core::Error("found key collision \"" + key + "\" while flattening");
   out.push_back(Item{Value::str(key), v});
   return {};
 }
@@ -104,8 +108,11 @@ core::Result<Value> convert(const TNode& n) {
     }
     return m;
   }
-  long max = n.indices.rbegin()->first;
-  if (n.indices.begin()->first != 0 || max + 1 != long(n.indices.size())) return core::Error("incomplete list");
+  // Indices run 0 … size-1. (An index of LONG_MAX, which Go's Atoi gives for any huge number,
+  // must not overflow here: found by fuzzing.)
+  if (n.indices.begin()->first != 0 || size_t(n.indices.rbegin()->first) != n.indices.size() - 1) {
+    return core::Error("incomplete list");
+  }
   Value l = Value::sequence();
   for (const auto& [i, child] : n.indices) {
     auto v = convert(*child);
@@ -128,14 +135,16 @@ core::Result<Branch> unflatten(const Branch& b) {
   TNode root;
   for (const Item& it : b) {
     if (it.key.is_comment()) continue;
-    if (it.key.kind != Kind::kString) return core::Error("found a non-string key when unflattening");
+    if (it.key.kind != Kind::kString)
+      return core::Error("found a non-string key when unflattening");
     TNode* n = &root;
     for (const Token& t : tokenize(it.key.text)) {
       auto& slot = t.is_list ? n->indices[t.index] : n->keys[t.key];
       if (!slot) slot = std::make_unique<TNode>();
       n = slot.get();
     }
-    if (n->value) return core::Error("error while unflattening \"" + it.key.text + "\": duplicate value");
+    if (n->value)
+      return core::Error("error while unflattening \"" + it.key.text + "\": duplicate value");
     n->value = &it.value;
   }
   auto v = convert(root);

@@ -15,7 +15,9 @@ namespace {
 
 constexpr std::string_view kDefault = "DEFAULT";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::string_view trim_left(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -63,8 +65,10 @@ class Parser {
 
   core::Result<std::vector<IniSection>> run() {
     // A UTF-8 byte order mark is skipped (UTF-16 marks too, as ini.v1 does).
-    if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
-    else if (text_.substr(0, 2) == "\xFE\xFF" || text_.substr(0, 2) == "\xFF\xFE") text_.remove_prefix(2);
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF")
+      text_.remove_prefix(3);
+    else if (text_.substr(0, 2) == "\xFE\xFF" || text_.substr(0, 2) == "\xFF\xFE")
+      text_.remove_prefix(2);
     std::vector<IniSection> secs(1);
     secs[0].name = kDefault;
     long counter = 1;
@@ -118,14 +122,18 @@ class Parser {
     return l;
   }
 
-  core::Error error(std::string msg) const { return core::Error(std::move(msg), file_, int(line_no_)); }
+  core::Error error(std::string msg) const {
+    return core::Error(std::move(msg), file_, int(line_no_));
+  }
 
   core::Result<std::pair<std::string, std::string>> key_value(std::string_view line) {
     std::string name;
     size_t offset;
     std::string quote;
-    if (line[0] == '"') quote = (line.size() > 6 && line.substr(0, 3) == "\"\"\"") ? "\"\"\"" : "\"";
-    else if (line[0] == '`') quote = "`";
+    if (line[0] == '"')
+      quote = (line.size() > 6 && line.substr(0, 3) == "\"\"\"") ? "\"\"\"" : "\"";
+    else if (line[0] == '`')
+      quote = "`";
     if (!quote.empty()) {
       size_t start = quote.size();
       size_t pos = line.find(quote, start);
@@ -150,8 +158,10 @@ class Parser {
     std::string_view line = trim_left(in);
     if (line.empty()) return std::string();
     std::string_view quote;
-    if (line.size() > 3 && line.substr(0, 3) == "\"\"\"") quote = "\"\"\"";
-    else if (line[0] == '`') quote = "`";
+    if (line.size() > 3 && line.substr(0, 3) == "\"\"\"")
+      quote = "\"\"\"";
+    else if (line[0] == '`')
+      quote = "`";
     if (!quote.empty()) {
       size_t start = quote.size();
       size_t pos = line.substr(start).rfind(quote);
@@ -230,10 +240,12 @@ core::Result<Branch> ini_load(std::string_view text, const std::string& file) {
   Branch b;
   for (IniSection& s : *secs) {
     Value items = Value::mapping();
-    if (!s.comment.empty()) items.map.push_back(Item{Value::comment(strip_comment_char(s.comment)), Value()});
+    if (!s.comment.empty())
+      items.map.push_back(Item{Value::comment(strip_comment_char(s.comment)), Value()});
     for (IniKey& k : s.keys) {
       items.map.push_back(Item{Value::str(k.name), Value::str(k.value)});
-      if (!k.comment.empty()) items.map.push_back(Item{Value::comment(strip_comment_char(k.comment)), Value()});
+      if (!k.comment.empty())
+        items.map.push_back(Item{Value::comment(strip_comment_char(k.comment)), Value()});
     }
     b.push_back(Item{Value::str(s.name), std::move(items)});
   }
@@ -248,7 +260,8 @@ core::Result<std::string> ini_emit(const Branch& branch) {
       return core::Error("error encoding section: empty section name");
     }
     if (it.value.kind != Kind::kMap) {
-      return core::Error("error encoding section " + it.key.text + ": section values should always be maps");
+      return core::Error("error encoding section " + it.key.text +
+                         ": section values should always be maps");
     }
     IniSection s;
     s.name = it.key.text;
@@ -285,8 +298,10 @@ core::Result<std::string> ini_emit(const Branch& branch) {
     size_t align = 0;
     for (const IniKey& k : s.keys) {
       size_t len = k.name.size();
-      if (k.name.find('"') != std::string::npos || k.name.find_first_of("=:") != std::string::npos) len += 2;
-      else if (k.name.find('`') != std::string::npos) len += 6;
+      if (k.name.find('"') != std::string::npos || k.name.find_first_of("=:") != std::string::npos)
+        len += 2;
+      else if (k.name.find('`') != std::string::npos)
+        len += 6;
       align = std::max(align, len);
     }
     for (const IniKey& k : s.keys) {
@@ -298,9 +313,12 @@ core::Result<std::string> ini_emit(const Branch& branch) {
         name = "\"\"\"" + name + "\"\"\"";
       }
       std::string v = k.value;
-      if (v.find_first_of("\n`") != std::string::npos) v = "\"\"\"" + v + "\"\"\"";
-      else if (v.find_first_of("#;") != std::string::npos) v = "`" + v + "`";
-      else if (trim(v).size() != v.size()) v = "\"" + v + "\"";
+      if (v.find_first_of("\n`") != std::string::npos)
+        v = "\"\"\"" + v + "\"\"\"";
+      else if (v.find_first_of("#;") != std::string::npos)
+        v = "`" + v + "`";
+      else if (trim(v).size() != v.size())
+        v = "\"" + v + "\"";
       out += name;
       if (align > name.size()) out.append(align - name.size(), ' ');
       out += " = " + v + "\n";

@@ -53,7 +53,9 @@ core::Result<Value> from_node(const Node& n, const std::string& file) {
         if (auto i = core::go_parse_int(n.text())) return Value::integer(*i);
       }
       auto f = core::go_parse_float(n.text());
-      if (!f) return core::Error("number " + n.text() + " is out of range", file, int(n.mark().line), int(n.mark().column));
+      if (!f)
+        return core::Error("number " + n.text() + " is out of range", file, int(n.mark().line),
+                           int(n.mark().column));
       return Value::number(*f);
     }
     default:

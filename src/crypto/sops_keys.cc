@@ -38,7 +38,8 @@ core::Result<age::Identities> parse_identity_text(std::string_view text, bool mu
                                                   const age::PassphraseFn& passphrase) {
   if (age::is_age_file(text.substr(0, 2048))) {
     // An age-encrypted identity file (sops age/encrypted_keys.go).
-    if (!passphrase) return core::Error("the identity file is encrypted and no passphrase source is available");
+    if (!passphrase)
+      return core::Error("the identity file is encrypted and no passphrase source is available");
     age::ScryptIdentity id(passphrase);
     std::string plain;
     age::AgeStatus st = age::decrypt_string(text, {&id}, plain);
@@ -59,9 +60,13 @@ core::Result<age::Identities> parse_identity_text(std::string_view text, bool mu
     if (line.empty() || line[0] == '#') continue;
     size_t i = 0;
     while (i < line.size()) {
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\v' || line[i] == '\f' || line[i] == '\r')) ++i;
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\v' ||
+                                 line[i] == '\f' || line[i] == '\r'))
+        ++i;
       size_t start = i;
-      while (i < line.size() && !(line[i] == ' ' || line[i] == '\t' || line[i] == '\v' || line[i] == '\f' || line[i] == '\r')) ++i;
+      while (i < line.size() && !(line[i] == ' ' || line[i] == '\t' || line[i] == '\v' ||
+                                  line[i] == '\f' || line[i] == '\r'))
+        ++i;
       if (i > start) {
         lines.append(line.substr(start, i - start));
         lines += '\n';
@@ -93,7 +98,8 @@ LoadedIdentities load_identities(const KeyEnvironment& e) {
     if (!text.ok()) {
       out.errors.push_back("SOPS_AGE_KEY_FILE: " + text.error().to_string());
     } else {
-      take("SOPS_AGE_KEY_FILE (" + *e.sops_age_key_file + ")", parse_identity_text(*text, false, e.passphrase));
+      take("SOPS_AGE_KEY_FILE (" + *e.sops_age_key_file + ")",
+           parse_identity_text(*text, false, e.passphrase));
       cleanse(*text);
     }
   } else {
@@ -114,7 +120,8 @@ LoadedIdentities load_identities(const KeyEnvironment& e) {
   return out;
 }
 
-core::Result<age::Identities> identities_from_secret(const std::map<std::string, std::string>& data) {
+core::Result<age::Identities> identities_from_secret(
+    const std::map<std::string, std::string>& data) {
   age::Identities all;
   for (const auto& [key, value] : data) {
     if (key.size() < 7 || key.compare(key.size() - 7, 7, ".agekey") != 0) continue;

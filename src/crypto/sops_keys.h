@@ -43,6 +43,7 @@ core::Result<age::Identities> parse_identity_text(std::string_view text, bool mu
                                                   const age::PassphraseFn& passphrase);
 
 // Flux: every Secret data entry whose key ends in ".agekey" holds identities.
-core::Result<age::Identities> identities_from_secret(const std::map<std::string, std::string>& data);
+core::Result<age::Identities> identities_from_secret(
+    const std::map<std::string, std::string>& data);
 
 }  // namespace oc::crypto::sops

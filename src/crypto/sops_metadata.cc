@@ -11,7 +11,8 @@ namespace oc::crypto::sops {
 namespace {
 
 // The key lists of a group, in the order sops builds a group from them (internalGroupFrom).
-constexpr std::string_view kForeignTypes[] = {"kms", "gcp_kms", "hckms", "azure_kv", "hc_vault", "pgp"};
+constexpr std::string_view kForeignTypes[] = {"kms",      "gcp_kms",  "hckms",
+                                              "azure_kv", "hc_vault", "pgp"};
 
 core::Error field_error(std::string_view field, std::string msg) {
   return core::Error("sops metadata: " + std::string(field) + ": " + msg);
@@ -44,7 +45,8 @@ core::Result<bool> as_bool(const Value& v, std::string_view field) {
     const std::string& s = v.text;
     if (s.empty()) return false;
     if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") return true;
-    if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") return false;
+    if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False")
+      return false;
   }
   return field_error(field, "expected a boolean");
 }
@@ -70,7 +72,8 @@ core::Status read_group(const Value& g, KeyGroup& out, std::string_view where) {
     if (!as_list(v)) return field_error(std::string(where) + "age", "expected a list");
     for (const Value& e : v->list) {
       if (e.kind == Kind::kComment) continue;
-      if (e.kind != Kind::kMap) return field_error(std::string(where) + "age", "expected {recipient, enc} entries");
+      if (e.kind != Kind::kMap)
+        return field_error(std::string(where) + "age", "expected {recipient, enc} entries");
       AgeKey k;
       const Value* r = e.find("recipient");
       const Value* enc = e.find("enc");
@@ -99,11 +102,14 @@ core::Status read_group(const Value& g, KeyGroup& out, std::string_view where) {
   return {};
 }
 
-Value str(std::string s) { return Value::str(std::move(s)); }
+Value str(std::string s) {
+  return Value::str(std::move(s));
+}
 
 // A map with its keys in Go's sort.Strings order, as sops 3.13 writes every metadata map.
 Value sorted_map(std::vector<Item> items) {
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key.text < b.key.text; });
+  std::sort(items.begin(), items.end(),
+            [](const Item& a, const Item& b) { return a.key.text < b.key.text; });
   Value m = Value::mapping();
   m.map = std::move(items);
   return m;
@@ -130,7 +136,8 @@ Value sorted_copy(const Value& v) {
 Value age_list(const std::vector<AgeKey>& keys) {
   Value l = Value::sequence();
   for (const AgeKey& k : keys) {
-    l.list.push_back(sorted_map({Item{str("enc"), str(k.enc)}, Item{str("recipient"), str(k.recipient)}}));
+    l.list.push_back(
+        sorted_map({Item{str("enc"), str(k.enc)}, Item{str("recipient"), str(k.recipient)}}));
   }
   return l;
 }
@@ -173,8 +180,8 @@ core::Result<std::string> rfc3339_canonical(std::string_view s) {
   std::string out(s.substr(0, 19));
   if (p < s.size() && s[p] == 'Z' && p + 1 == s.size()) return out + "Z";
   int oh, om;
-  if (p + 6 == s.size() && (s[p] == '+' || s[p] == '-') && digits(p + 1, 2, oh) && s[p + 3] == ':' &&
-      digits(p + 4, 2, om) && oh < 24 && om < 60) {
+  if (p + 6 == s.size() && (s[p] == '+' || s[p] == '-') && digits(p + 1, 2, oh) &&
+      s[p + 3] == ':' && digits(p + 4, 2, om) && oh < 24 && om < 60) {
     if (oh == 0 && om == 0) return out + "Z";
     return out + std::string(s.substr(p));
   }
@@ -201,14 +208,15 @@ core::Result<Metadata> metadata_from_value(const Value& sops) {
     }
     return {};
   };
-  for (auto [key, dst] : {std::pair{"lastmodified", &m.lastmodified}, std::pair{"mac", &m.mac},
-                          std::pair{"version", &m.version},
-                          std::pair{"unencrypted_suffix", &m.rules.unencrypted_suffix},
-                          std::pair{"encrypted_suffix", &m.rules.encrypted_suffix},
-                          std::pair{"unencrypted_regex", &m.rules.unencrypted_regex},
-                          std::pair{"encrypted_regex", &m.rules.encrypted_regex},
-                          std::pair{"unencrypted_comment_regex", &m.rules.unencrypted_comment_regex},
-                          std::pair{"encrypted_comment_regex", &m.rules.encrypted_comment_regex}}) {
+  for (auto [key, dst] :
+       {std::pair{"lastmodified", &m.lastmodified}, std::pair{"mac", &m.mac},
+        std::pair{"version", &m.version},
+        std::pair{"unencrypted_suffix", &m.rules.unencrypted_suffix},
+        std::pair{"encrypted_suffix", &m.rules.encrypted_suffix},
+        std::pair{"unencrypted_regex", &m.rules.unencrypted_regex},
+        std::pair{"encrypted_regex", &m.rules.encrypted_regex},
+        std::pair{"unencrypted_comment_regex", &m.rules.unencrypted_comment_regex},
+        std::pair{"encrypted_comment_regex", &m.rules.encrypted_comment_regex}}) {
     if (auto s = get_string(key, *dst); !s.ok()) return s.error();
   }
   if (const Value* v = sops.find("mac_only_encrypted")) {
@@ -228,10 +236,12 @@ core::Result<Metadata> metadata_from_value(const Value& sops) {
   if (auto s = read_group(sops, top, ""); !s.ok()) return s.error();
   if (!top.empty()) {
     m.key_groups.push_back(std::move(top));
-  } else if (const Value* g = sops.find("key_groups"); g && g->kind == Kind::kList && !g->list.empty()) {
+  } else if (const Value* g = sops.find("key_groups");
+             g && g->kind == Kind::kList && !g->list.empty()) {
     for (size_t i = 0; i < g->list.size(); ++i) {
       KeyGroup kg;
-      if (auto s = read_group(g->list[i], kg, "key_groups[" + std::to_string(i) + "]."); !s.ok()) return s.error();
+      if (auto s = read_group(g->list[i], kg, "key_groups[" + std::to_string(i) + "]."); !s.ok())
+        return s.error();
       m.key_groups.push_back(std::move(kg));
     }
   } else {
@@ -243,7 +253,9 @@ core::Result<Metadata> metadata_from_value(const Value& sops) {
 
 Value metadata_to_value(const Metadata& m) {
   std::vector<Item> items;
-  auto add = [&](std::string key, Value v) { items.push_back(Item{str(std::move(key)), std::move(v)}); };
+  auto add = [&](std::string key, Value v) {
+    items.push_back(Item{str(std::move(key)), std::move(v)});
+  };
   if (m.key_groups.size() == 1) {
     const KeyGroup& g = m.key_groups[0];
     if (!g.age.empty()) add("age", age_list(g.age));
@@ -259,7 +271,8 @@ Value metadata_to_value(const Metadata& m) {
       gi.push_back(Item{str("age"), age_list(g.age)});
       for (std::string_view type : kForeignTypes) {
         Value l = foreign_list(g, type);
-        if (!l.list.empty() || type == "hc_vault") gi.push_back(Item{str(std::string(type)), std::move(l)});
+        if (!l.list.empty() || type == "hc_vault")
+          gi.push_back(Item{str(std::string(type)), std::move(l)});
       }
       groups.list.push_back(sorted_map(std::move(gi)));
     }

@@ -17,7 +17,9 @@ Flatten flatten_mode(Format f) {
 constexpr std::string_view kSopsKey = "sops";
 constexpr std::string_view kSopsPrefix = "sops_";
 
-bool is_key(const Item& it, std::string_view k) { return it.key.kind == Kind::kString && it.key.text == k; }
+bool is_key(const Item& it, std::string_view k) {
+  return it.key.kind == Kind::kString && it.key.text == k;
+}
 
 std::string replace_all(std::string s, std::string_view from, std::string_view to) {
   size_t p = 0;
@@ -28,7 +30,8 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   return s;
 }
 
-core::Result<std::vector<Branch>> load_raw(Format f, std::string_view text, const std::string& file) {
+core::Result<std::vector<Branch>> load_raw(Format f, std::string_view text,
+                                           const std::string& file) {
   core::Result<Branch> one = Branch();
   switch (f) {
     case Format::kYaml:
@@ -52,8 +55,8 @@ core::Result<std::string> emit_raw(Format f, const std::vector<Branch>& b, const
                                    bool encrypted) {
   if (f == Format::kYaml) return formats::yaml_emit(b, cfg.yaml_indent);
   if (b.size() != 1) {
-    return core::Error(std::string("a ") + format_name(f) + " file holds exactly one document, not " +
-                       std::to_string(b.size()));
+    return core::Error(std::string("a ") + format_name(f) +
+                       " file holds exactly one document, not " + std::to_string(b.size()));
   }
   switch (f) {
     case Format::kJson:
@@ -62,7 +65,8 @@ core::Result<std::string> emit_raw(Format f, const std::vector<Branch>& b, const
       if (encrypted) return formats::json_emit(b[0], cfg.json_binary_indent);
       for (const Item& it : b[0]) {
         if (is_key(it, "data")) {
-          if (it.value.kind != Kind::kString) return core::Error("'data' key in tree does not have a string value");
+          if (it.value.kind != Kind::kString)
+            return core::Error("'data' key in tree does not have a string value");
           return it.value.text;
         }
       }
@@ -80,17 +84,24 @@ core::Result<std::string> emit_raw(Format f, const std::vector<Branch>& b, const
 
 const char* format_name(Format f) {
   switch (f) {
-    case Format::kYaml: return "yaml";
-    case Format::kJson: return "json";
-    case Format::kDotenv: return "dotenv";
-    case Format::kIni: return "ini";
-    case Format::kBinary: return "binary";
+    case Format::kYaml:
+      return "yaml";
+    case Format::kJson:
+      return "json";
+    case Format::kDotenv:
+      return "dotenv";
+    case Format::kIni:
+      return "ini";
+    case Format::kBinary:
+      return "binary";
   }
   return "?";
 }
 
 Format format_for_path(std::string_view path) {
-  auto ends = [&](std::string_view s) { return path.size() >= s.size() && path.substr(path.size() - s.size()) == s; };
+  auto ends = [&](std::string_view s) {
+    return path.size() >= s.size() && path.substr(path.size() - s.size()) == s;
+  };
   if (ends(".yaml") || ends(".yml")) return Format::kYaml;
   if (ends(".json")) return Format::kJson;
   if (ends(".env")) return Format::kDotenv;
@@ -102,10 +113,12 @@ core::Result<Format> parse_format(std::string_view name) {
   for (Format f : {Format::kYaml, Format::kJson, Format::kDotenv, Format::kIni, Format::kBinary}) {
     if (name == format_name(f)) return f;
   }
-  return core::Error("unknown format \"" + std::string(name) + "\" (yaml, json, dotenv, ini or binary)");
+  return core::Error("unknown format \"" + std::string(name) +
+                     "\" (yaml, json, dotenv, ini or binary)");
 }
 
-core::Result<std::vector<Branch>> load_plain(Format f, std::string_view text, const std::string& file) {
+core::Result<std::vector<Branch>> load_plain(Format f, std::string_view text,
+                                             const std::string& file) {
   if (f == Format::kBinary) {
     Branch b;
     b.push_back(Item{Value::str("data"), Value::str(std::string(text))});
@@ -143,7 +156,8 @@ core::Result<std::optional<EncryptedFile>> load_encrypted(Format f, std::string_
         if (bi != 0) continue;  // sops reads the metadata of the first document only
         if (found) return core::Error("found a duplicate sops entry", file);
         found = true;
-        if (it.value.kind != Kind::kMap) return core::Error("found a sops entry that is not a mapping", file);
+        if (it.value.kind != Kind::kMap)
+          return core::Error("found a sops entry that is not a mapping", file);
         meta = std::move(it.value.map);
       }
       ef.branches[bi] = std::move(kept);
@@ -165,7 +179,8 @@ core::Result<std::optional<EncryptedFile>> load_encrypted(Format f, std::string_
   if (flatten_mode(f) != Flatten::kNone) {
     if (f == Format::kIni) {
       for (Item& it : meta) {
-        if (it.value.kind == Kind::kString) it.value.text = replace_all(std::move(it.value.text), "\\n", "\n");
+        if (it.value.kind == Kind::kString)
+          it.value.text = replace_all(std::move(it.value.text), "\\n", "\n");
       }
     }
     auto un = formats::unflatten(meta);
@@ -191,7 +206,8 @@ core::Result<std::string> emit_encrypted(Format f, const std::vector<Branch>& br
     extra = std::move(*flat);
     if (f == Format::kIni) {
       for (Item& it : extra) {
-        if (it.value.kind == Kind::kString) it.value.text = replace_all(std::move(it.value.text), "\n", "\\n");
+        if (it.value.kind == Kind::kString)
+          it.value.text = replace_all(std::move(it.value.text), "\n", "\\n");
       }
     }
   }
@@ -207,8 +223,10 @@ core::Result<std::string> emit_encrypted(Format f, const std::vector<Branch>& br
     nb.reserve(b.size() + extra.size());
     for (const Item& it : b) {
       if (it.key.kind == Kind::kString) {
-        if (mode == Flatten::kFull ? it.key.text.rfind(kSopsPrefix, 0) == 0 : it.key.text == kSopsKey) {
-          return core::Error("found key \"" + it.key.text + "\" in the data, which is reserved for the sops metadata");
+        if (mode == Flatten::kFull ? it.key.text.rfind(kSopsPrefix, 0) == 0
+                                   : it.key.text == kSopsKey) {
+          return core::Error("found key \"" + it.key.text +
+                             "\" in the data, which is reserved for the sops metadata");
         }
       }
       nb.push_back(it);
@@ -223,7 +241,8 @@ bool has_sops_key(Format f, const std::vector<Branch>& branches) {
   if (branches.empty()) return false;
   for (const Item& it : branches[0]) {
     if (it.key.kind != Kind::kString) continue;
-    if (f == Format::kDotenv ? it.key.text.rfind(kSopsPrefix, 0) == 0 : it.key.text == kSopsKey) return true;
+    if (f == Format::kDotenv ? it.key.text.rfind(kSopsPrefix, 0) == 0 : it.key.text == kSopsKey)
+      return true;
   }
   return false;
 }

@@ -30,7 +30,8 @@ struct StoreConfig {
 };
 
 // A plaintext file as sops reads it (for binary: one "data" value holding the bytes).
-core::Result<std::vector<Branch>> load_plain(Format f, std::string_view text, const std::string& file);
+core::Result<std::vector<Branch>> load_plain(Format f, std::string_view text,
+                                             const std::string& file);
 core::Result<std::string> emit_plain(Format f, const std::vector<Branch>& branches,
                                      const StoreConfig& cfg);
 

@@ -29,7 +29,8 @@ std::string hex_upper(const std::array<uint8_t, 64>& d) {
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // sops Tree.shouldBeEncrypted, with the regexes compiled once per walk.
@@ -38,10 +39,10 @@ class Decider {
   static core::Result<Decider> make(const Rules& r) {
     Decider d;
     d.r_ = &r;
-    for (auto [src, dst] : {std::pair{&r.unencrypted_regex, &d.unenc_},
-                            std::pair{&r.encrypted_regex, &d.enc_},
-                            std::pair{&r.unencrypted_comment_regex, &d.unenc_comment_},
-                            std::pair{&r.encrypted_comment_regex, &d.enc_comment_}}) {
+    for (auto [src, dst] :
+         {std::pair{&r.unencrypted_regex, &d.unenc_}, std::pair{&r.encrypted_regex, &d.enc_},
+          std::pair{&r.unencrypted_comment_regex, &d.unenc_comment_},
+          std::pair{&r.encrypted_comment_regex, &d.enc_comment_}}) {
       if (src->empty()) continue;
       auto re = Regex::compile(*src);
       if (!re.ok()) return re.error();
@@ -110,7 +111,9 @@ class Decider {
     return encrypted;
   }
 
-  const Regex* unencrypted_comment_regex() const { return unenc_comment_ ? &*unenc_comment_ : nullptr; }
+  const Regex* unencrypted_comment_regex() const {
+    return unenc_comment_ ? &*unenc_comment_ : nullptr;
+  }
 
  private:
   const Rules* r_ = nullptr;
@@ -135,7 +138,8 @@ class Walker {
         bool was_inline = it.key.inline_comment;
         if (auto s = leaf(it.key); !s.ok()) return s;
         // An encrypted comment stays a comment (with its ENC[…] text).
-        if (it.key.kind == Kind::kString) it.key = Value::comment(std::move(it.key.text), was_inline);
+        if (it.key.kind == Kind::kString)
+          it.key = Value::comment(std::move(it.key.text), was_inline);
         it.key.inline_comment = was_inline;
         continue;
       }
@@ -270,7 +274,8 @@ core::Status Rules::normalize() {
   if (n > 1) {
     return core::Error(
         "cannot use more than one of encrypted_suffix, unencrypted_suffix, encrypted_regex, "
-        "unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex in the same file");
+        "unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex in the same "
+        "file");
   }
   if (n == 0) unencrypted_suffix = "_unencrypted";
   return {};
@@ -287,7 +292,8 @@ std::unique_ptr<Sha512> start_mac(const Rules& rules) {
   return mac;
 }
 
-core::Result<std::string> walk_all(std::vector<Branch>& branches, Walker::Visit visit, Sha512& mac) {
+core::Result<std::string> walk_all(std::vector<Branch>& branches, Walker::Visit visit,
+                                   Sha512& mac) {
   Walker w(std::move(visit));
   for (Branch& b : branches) {
     if (auto s = w.branch(b); !s.ok()) return s.error();
@@ -313,8 +319,9 @@ core::Result<std::string> encrypt_branches(std::vector<Branch>& branches, const 
     if (!enc.ok()) return core::Error(path_name(path) + ": " + enc.error().message);
     if (is_comment && decider->unencrypted_comment_regex() &&
         decider->unencrypted_comment_regex()->search(*enc)) {
-      return core::Error("an encrypted comment matches unencrypted_comment_regex; make sure the "
-                         "regex cannot match an encrypted comment");
+      return core::Error(
+          "an encrypted comment matches unencrypted_comment_regex; make sure the "
+          "regex cannot match an encrypted comment");
     }
     leaf = Value::str(std::move(*enc));
     return {};
@@ -339,7 +346,8 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
   auto collect = [&](Value& leaf, const std::string& aad, const std::vector<std::string>& path,
                      const std::vector<std::vector<std::string>>& comments) -> core::Status {
     bool encrypted = decider->encrypt(path, comments, leaf.is_comment());
-    jobs.push_back(Job{&leaf, encrypted ? aad : std::string(), encrypted, std::nullopt, std::nullopt});
+    jobs.push_back(
+        Job{&leaf, encrypted ? aad : std::string(), encrypted, std::nullopt, std::nullopt});
     return {};
   };
   Walker w(collect);
@@ -359,8 +367,10 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
         if (v.ok()) j.plain = std::move(*v);
       } else if (leaf.kind == Kind::kString) {
         auto v = cipher.decrypt(leaf.text, j.aad, nullptr);
-        if (v.ok()) j.plain = std::move(*v);
-        else j.error = v.error();
+        if (v.ok())
+          j.plain = std::move(*v);
+        else
+          j.error = v.error();
       } else {
         j.error = core::Error("expected an encrypted value (a string), found a plain value");
       }
@@ -369,7 +379,8 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
   constexpr size_t kParallelFrom = 512;
   Workers workers(jobs.size() >= kParallelFrom ? Workers::default_threads() : 1);
   std::vector<std::unique_ptr<ValueCipher>> ciphers;
-  for (size_t i = 0; i < workers.size(); ++i) ciphers.push_back(std::make_unique<ValueCipher>(data_key));
+  for (size_t i = 0; i < workers.size(); ++i)
+    ciphers.push_back(std::make_unique<ValueCipher>(data_key));
   workers.run(jobs.size(), [&](size_t w, size_t b, size_t e) { decrypt_range(*ciphers[w], b, e); });
   // 3. In document order: the first error, the plaintext in place, the MAC.
   auto mac = start_mac(rules);
@@ -390,8 +401,10 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
     // A value that decrypts to a comment (a comment inside a list) is not part of the MAC,
     // like any comment (sops >= 3.13.3 / <= 3.13.1, getsops/sops#2245).
     if ((!rules.mac_only_encrypted || j.encrypted) && !leaf.is_comment()) {
-      if (leaf.kind == Kind::kString) mac->update(leaf.text);
-      else mac->update(to_bytes(leaf));
+      if (leaf.kind == Kind::kString)
+        mac->update(leaf.text);
+      else
+        mac->update(to_bytes(leaf));
     }
   }
   return hex_upper(mac->finish());

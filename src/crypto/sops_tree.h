@@ -19,7 +19,18 @@
 
 namespace oc::crypto::sops {
 
-enum class Kind : uint8_t { kNull, kString, kInt, kFloat, kBool, kTime, kBytes, kComment, kMap, kList };
+enum class Kind : uint8_t {
+  kNull,
+  kString,
+  kInt,
+  kFloat,
+  kBool,
+  kTime,
+  kBytes,
+  kComment,
+  kMap,
+  kList
+};
 
 struct Item;
 
@@ -55,7 +66,9 @@ struct Item {
   Value value;
 };
 
-inline Value Value::null() { return Value(); }
+inline Value Value::null() {
+  return Value();
+}
 inline Value Value::str(std::string s) {
   Value v;
   v.kind = Kind::kString;
@@ -106,7 +119,9 @@ inline Value Value::sequence() {
 
 // Same kind and content (and inline flag for comments).
 bool operator==(const Value& a, const Value& b);
-inline bool operator==(const Item& a, const Item& b) { return a.key == b.key && a.value == b.value; }
+inline bool operator==(const Item& a, const Item& b) {
+  return a.key == b.key && a.value == b.value;
+}
 
 using Branch = std::vector<Item>;
 

@@ -27,7 +27,8 @@ std::optional<Fields> split_fast(std::string_view s) {
   std::string_view rest = s.substr(kPrefix.size(), s.size() - kPrefix.size() - 1);
   if (rest.find(']') != std::string_view::npos) return std::nullopt;
   size_t iv = rest.find(",iv:"), tag = rest.find(",tag:"), type = rest.find(",type:");
-  if (iv == std::string_view::npos || tag == std::string_view::npos || type == std::string_view::npos) {
+  if (iv == std::string_view::npos || tag == std::string_view::npos ||
+      type == std::string_view::npos) {
     return std::nullopt;
   }
   if (rest.find(",iv:", iv + 1) != std::string_view::npos ||
@@ -35,8 +36,8 @@ std::optional<Fields> split_fast(std::string_view s) {
       rest.find(",type:", type + 1) != std::string_view::npos || !(iv < tag && tag < type)) {
     return std::nullopt;
   }
-  Fields f{rest.substr(0, iv), rest.substr(iv + 4, tag - iv - 4), rest.substr(tag + 5, type - tag - 5),
-           rest.substr(type + 6)};
+  Fields f{rest.substr(0, iv), rest.substr(iv + 4, tag - iv - 4),
+           rest.substr(tag + 5, type - tag - 5), rest.substr(type + 6)};
   if (f.data.empty() || f.iv.empty() || f.tag.empty() || f.type.empty()) return std::nullopt;
   return f;
 }
@@ -130,11 +131,13 @@ std::pair<std::string, std::string> stash_key(const Value& v, std::string_view a
   return {std::string(aad), std::string(t ? t : "?") + ":" + to_bytes(v)};
 }
 
-core::Result<std::string> ValueCipher::encrypt(const Value& v, std::string_view aad, IvStash* stash) {
+core::Result<std::string> ValueCipher::encrypt(const Value& v, std::string_view aad,
+                                               IvStash* stash) {
   const char* type = type_name(v.kind);
   if (!type) return core::Error("value to encrypt has an unsupported type");
   std::string plain = to_bytes(v);
-  if ((v.kind == Kind::kString || v.kind == Kind::kBytes || v.kind == Kind::kComment) && plain.empty()) {
+  if ((v.kind == Kind::kString || v.kind == Kind::kBytes || v.kind == Kind::kComment) &&
+      plain.empty()) {
     return std::string();
   }
   std::string iv;
@@ -164,13 +167,15 @@ core::Result<std::string> ValueCipher::encrypt(const Value& v, std::string_view 
   return out;
 }
 
-core::Result<Value> ValueCipher::decrypt(std::string_view text, std::string_view aad, IvStash* stash) {
+core::Result<Value> ValueCipher::decrypt(std::string_view text, std::string_view aad,
+                                         IvStash* stash) {
   if (text.empty()) return Value::str("");
   auto ev = parse_encrypted(text);
   if (!ev.ok()) return ev.error();
   std::string plain;
   if (!gcm_.open(ev->iv, ev->data, ev->tag, aad, plain)) {
-    return core::Error("could not decrypt with AES-GCM (wrong data key, or the value or its path was changed)");
+    return core::Error(
+        "could not decrypt with AES-GCM (wrong data key, or the value or its path was changed)");
   }
   Value v;
   const std::string& t = ev->type;
@@ -193,7 +198,8 @@ core::Result<Value> ValueCipher::decrypt(std::string_view text, std::string_view
     if (!go_parse_bool(plain, b)) return core::Error("decrypted bool value is not a boolean");
     v = Value::boolean(b);
   } else if (t == "time") {
-    if (!rfc3339_canonical(plain).ok()) return core::Error("decrypted time value is not an RFC 3339 time");
+    if (!rfc3339_canonical(plain).ok())
+      return core::Error("decrypted time value is not an RFC 3339 time");
     v = Value::time(std::move(plain));
   } else {
     return core::Error("unknown value type \"" + t.substr(0, 20) + "\"");

@@ -24,7 +24,9 @@ struct EncryptedValue {
 core::Result<EncryptedValue> parse_encrypted(std::string_view s);
 
 // Whether `s` starts like an encrypted value (used to find plaintext where ciphertext belongs).
-inline bool looks_encrypted(std::string_view s) { return s.rfind("ENC[AES256_GCM,", 0) == 0; }
+inline bool looks_encrypted(std::string_view s) {
+  return s.rfind("ENC[AES256_GCM,", 0) == 0;
+}
 
 // Encrypts and decrypts values under one data key. Not thread-safe.
 class ValueCipher {

@@ -30,11 +30,14 @@ void each_comment_line(const std::string& text, Add&& add) {
 }
 
 void comments_to_map(const std::string& text, Branch& b, bool is_inline) {
-  each_comment_line(text, [&](std::string c) { b.push_back(Item{Value::comment(std::move(c), is_inline), Value()}); });
+  each_comment_line(text, [&](std::string c) {
+    b.push_back(Item{Value::comment(std::move(c), is_inline), Value()});
+  });
 }
 
 void comments_to_list(const std::string& text, std::vector<Value>& l, bool is_inline) {
-  each_comment_line(text, [&](std::string c) { l.push_back(Value::comment(std::move(c), is_inline)); });
+  each_comment_line(text,
+                    [&](std::string c) { l.push_back(Value::comment(std::move(c), is_inline)); });
 }
 
 class Loader {
@@ -82,8 +85,10 @@ class Loader {
           if (!v.ok()) return v;
           // Comments closing a block collection item are, for go-yaml, the foot of its last
           // key or item: inside it. The core reader keeps them on the item itself.
-          if (v->kind == Kind::kMap) comments_to_map(item.foot_comment(), v->map, false);
-          else if (v->kind == Kind::kList) comments_to_list(item.foot_comment(), v->list, false);
+          if (v->kind == Kind::kMap)
+            comments_to_map(item.foot_comment(), v->map, false);
+          else if (v->kind == Kind::kList)
+            comments_to_list(item.foot_comment(), v->list, false);
           l.list.push_back(std::move(*v));
           if (item.is_scalar()) comments_to_list(item.foot_comment(), l.list, false);
         }
@@ -196,9 +201,12 @@ Node scalar_node(const Value& v) {
     case Kind::kFloat: {
       // go-yaml v3 floatv: 'g' format, YAML spellings of the special values.
       std::string s = core::go_format_float(v.f, 'g', -1);
-      if (s == "+Inf") s = ".inf";
-      else if (s == "-Inf") s = "-.inf";
-      else if (s == "NaN") s = ".nan";
+      if (s == "+Inf")
+        s = ".inf";
+      else if (s == "-Inf")
+        s = "-.inf";
+      else if (s == "NaN")
+        s = ".nan";
       return Node::scalar(std::move(s), core::ScalarType::kFloat);
     }
     case Kind::kTime:

@@ -1,10 +1,11 @@
 // age library behaviour beyond the CCTV vectors: round trips at chunk boundaries, each failure
 // category from a damaged file, identity and recipient files, and what errors may not show.
+#include "crypto/age.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "crypto/age.h"
 #include "crypto/armor.h"
 #include "helpers.h"
 #include "support/process.h"
@@ -19,14 +20,17 @@ std::string pattern(size_t n) {
 }
 
 // Offset of the first payload byte after the 16-byte nonce: "---" + " " + 43 MAC chars + "\n".
-size_t payload_start(const std::string& file) { return file.find("\n---") + 4 + 1 + 43 + 1 + 16; }
+size_t payload_start(const std::string& file) {
+  return file.find("\n---") + 4 + 1 + 43 + 1 + 16;
+}
 
 struct Keys {
   X25519Identity id = X25519Identity::generate();
   X25519Recipient rcpt = id.recipient();
 };
 
-std::string enc(std::string_view plain, const std::vector<const Recipient*>& r, bool armor, size_t threads = 0) {
+std::string enc(std::string_view plain, const std::vector<const Recipient*>& r, bool armor,
+                size_t threads = 0) {
   StringSource in(plain);
   StringSink out;
   EncryptOptions o;
@@ -36,7 +40,8 @@ std::string enc(std::string_view plain, const std::vector<const Recipient*>& r, 
   return out.data;
 }
 
-AgeStatus dec(std::string_view file, const std::vector<const Identity*>& ids, std::string& plain, size_t threads = 0) {
+AgeStatus dec(std::string_view file, const std::vector<const Identity*>& ids, std::string& plain,
+              size_t threads = 0) {
   StringSource in(file);
   StringSink out;
   DecryptOptions o;
@@ -51,7 +56,9 @@ AgeStatus dec(std::string_view file, const std::vector<const Identity*>& ids, st
 class TrickleSource : public Source {
  public:
   explicit TrickleSource(std::string_view data) : in_(data) {}
-  core::Result<size_t> read(uint8_t* buf, size_t n) override { return in_.read(buf, std::min<size_t>(n, 7919)); }
+  core::Result<size_t> read(uint8_t* buf, size_t n) override {
+    return in_.read(buf, std::min<size_t>(n, 7919));
+  }
 
  private:
   StringSource in_;
@@ -93,9 +100,9 @@ TEST_P(AgeRoundTrip, EncryptThenDecryptGivesThePlaintext) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, AgeRoundTrip,
-                         ::testing::Values(0, 1, 47, 48, 49, kChunkSize - 1, kChunkSize, kChunkSize + 1,
-                                           2 * kChunkSize, 64 * kChunkSize, 64 * kChunkSize + 1,
-                                           130 * kChunkSize + 7));
+                         ::testing::Values(0, 1, 47, 48, 49, kChunkSize - 1, kChunkSize,
+                                           kChunkSize + 1, 2 * kChunkSize, 64 * kChunkSize,
+                                           64 * kChunkSize + 1, 130 * kChunkSize + 7));
 
 // Large inputs are mapped: reads from the current offset (not page-aligned), views and copies
 // interleaved, views still readable after their pages were dropped from the mapping.
@@ -172,7 +179,9 @@ TEST(ArmorWriter, ThreadsAndWriteSizesDoNotChangeTheOutput) {
 TEST(Age, EveryRecipientCanDecrypt) {
   Keys a, b, c;
   std::string file = enc("shared", {&a.rcpt, &b.rcpt, &c.rcpt}, false);
-  for (const Identity* id : {static_cast<const Identity*>(&a.id), static_cast<const Identity*>(&b.id), static_cast<const Identity*>(&c.id)}) {
+  for (const Identity* id :
+       {static_cast<const Identity*>(&a.id), static_cast<const Identity*>(&b.id),
+        static_cast<const Identity*>(&c.id)}) {
     std::string back;
     ASSERT_TRUE(dec(file, {id}, back).ok());
     EXPECT_EQ(back, "shared");
@@ -194,7 +203,8 @@ TEST(Age, Decrypt_ReportsATamperedHeaderAsHmacFailure) {
   std::string file = enc("x", {&a.rcpt, &b.rcpt}, false);
   // Swap the two stanzas: both still unwrap, but the MAC covers their order.
   size_t s1 = file.find("-> "), s2 = file.find("-> ", s1 + 1), end = file.find("---");
-  std::string swapped = file.substr(0, s1) + file.substr(s2, end - s2) + file.substr(s1, s2 - s1) + file.substr(end);
+  std::string swapped =
+      file.substr(0, s1) + file.substr(s2, end - s2) + file.substr(s1, s2 - s1) + file.substr(end);
   std::string back;
   EXPECT_EQ(dec(swapped, {&a.id}, back).failure, Failure::kHeaderMac);
 }
@@ -222,7 +232,8 @@ TEST(Age, Decrypt_ReportsATruncatedFile) {
   size_t payload = payload_start(file);
   EXPECT_EQ(dec(file.substr(0, payload + kEncChunkSize), {&k.id}, back).failure, Failure::kPayload);
   EXPECT_EQ(dec(file.substr(0, file.size() - 1), {&k.id}, back).failure, Failure::kPayload);
-  EXPECT_EQ(dec(file.substr(0, payload - 3), {&k.id}, back).failure, Failure::kHeader);  // short nonce
+  EXPECT_EQ(dec(file.substr(0, payload - 3), {&k.id}, back).failure,
+            Failure::kHeader);  // short nonce
   EXPECT_EQ(dec(file.substr(0, 30), {&k.id}, back).failure, Failure::kHeader);
   EXPECT_EQ(dec(file + "x", {&k.id}, back).failure, Failure::kPayload);  // trailing data
 }
@@ -271,8 +282,8 @@ TEST(Age, ScryptAsksForThePassphraseOnlyWhenNeeded) {
 
 TEST(AgeIdentities, ParsesCommentsBlankLinesAndCrlf) {
   Keys a, b;
-  std::string text = "# created: now\r\n# public key: " + a.rcpt.to_string() + "\r\n" + a.id.to_string() +
-                     "\r\n\n" + b.id.to_string();
+  std::string text = "# created: now\r\n# public key: " + a.rcpt.to_string() + "\r\n" +
+                     a.id.to_string() + "\r\n\n" + b.id.to_string();
   auto ids = parse_identities(text);
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   EXPECT_EQ(ids->size(), 2u);

@@ -32,13 +32,20 @@ Vector parse_vector(const std::string& text) {
     if (line.empty()) break;
     size_t c = line.find(": ");
     std::string k = line.substr(0, c), val = c == std::string::npos ? "" : line.substr(c + 2);
-    if (k == "expect") v.expect = val;
-    else if (k == "payload") v.payload_hash = val;
-    else if (k == "identity") v.identities.push_back(val);
-    else if (k == "passphrase") v.passphrases.push_back(val);
-    else if (k == "armored") v.armored = val == "yes";
-    else if (k == "compressed") v.compressed = val == "zlib";
-    else if (k != "file key" && k != "comment") v.unknown_key = true;
+    if (k == "expect")
+      v.expect = val;
+    else if (k == "payload")
+      v.payload_hash = val;
+    else if (k == "identity")
+      v.identities.push_back(val);
+    else if (k == "passphrase")
+      v.passphrases.push_back(val);
+    else if (k == "armored")
+      v.armored = val == "yes";
+    else if (k == "compressed")
+      v.compressed = val == "zlib";
+    else if (k != "file key" && k != "comment")
+      v.unknown_key = true;
   }
   v.file = text.substr(p);
   if (v.compressed) v.file = test::inflate_zlib(v.file);

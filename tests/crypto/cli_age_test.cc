@@ -48,10 +48,14 @@ TEST(CliAge, RoundTripThroughFilesAndPipes) {
   auto back = run(kOc + " age -d -i " + d.file("k.txt") + " " + d.file("a.age"));
   EXPECT_EQ(back.exit_code, 0);
   EXPECT_EQ(back.out, "line one\nline two\n");
-  auto piped = run("cat " + in + " | " + kOc + " age -a -r " + r + " | " + kOc + " age -d -i " + d.file("k.txt"));
+  auto piped = run("cat " + in + " | " + kOc + " age -a -r " + r + " | " + kOc + " age -d -i " +
+                   d.file("k.txt"));
   EXPECT_EQ(piped.out, "line one\nline two\n");
   // Decrypted output files are private.
-  ASSERT_EQ(run(kOc + " age -d -i " + d.file("k.txt") + " -o " + d.file("out.txt") + " " + d.file("a.age")).exit_code, 0);
+  ASSERT_EQ(run(kOc + " age -d -i " + d.file("k.txt") + " -o " + d.file("out.txt") + " " +
+                d.file("a.age"))
+                .exit_code,
+            0);
   EXPECT_EQ(mode_of(d.file("out.txt")), 0600u);
 }
 
@@ -60,15 +64,20 @@ TEST(CliAge, WrongKeyFailsAndLeavesNoOutputFile) {
   run(kOc + " age keygen -o " + d.file("k1.txt"));
   run(kOc + " age keygen -o " + d.file("k2.txt"));
   std::string in = d.write("in.txt", "top secret words");
-  ASSERT_EQ(run(kOc + " age -r " + recipient_of(d.file("k1.txt")) + " -o " + d.file("a.age") + " " + in).exit_code, 0);
-  auto bad = run(kOc + " age -d -i " + d.file("k2.txt") + " -o " + d.file("out.txt") + " " + d.file("a.age"));
+  ASSERT_EQ(
+      run(kOc + " age -r " + recipient_of(d.file("k1.txt")) + " -o " + d.file("a.age") + " " + in)
+          .exit_code,
+      0);
+  auto bad = run(kOc + " age -d -i " + d.file("k2.txt") + " -o " + d.file("out.txt") + " " +
+                 d.file("a.age"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("no identity matched"), std::string::npos) << bad.err;
   EXPECT_EQ(bad.err.find("top secret"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(d.file("out.txt")));
   // No temporary file left behind either.
   size_t n = 0;
-  for (auto& e : std::filesystem::directory_iterator(d.path())) n += e.path().filename().string().find(".tmp-") != std::string::npos;
+  for (auto& e : std::filesystem::directory_iterator(d.path()))
+    n += e.path().filename().string().find(".tmp-") != std::string::npos;
   EXPECT_EQ(n, 0u);
 }
 
@@ -77,11 +86,15 @@ TEST(CliAge, TruncatedFileFailsWithoutReplacingTheOutput) {
   run(kOc + " age keygen -o " + d.file("k.txt"));
   std::string big(300000, 'x');
   std::string in = d.write("in.bin", big);
-  ASSERT_EQ(run(kOc + " age -r " + recipient_of(d.file("k.txt")) + " -o " + d.file("a.age") + " " + in).exit_code, 0);
+  ASSERT_EQ(
+      run(kOc + " age -r " + recipient_of(d.file("k.txt")) + " -o " + d.file("a.age") + " " + in)
+          .exit_code,
+      0);
   std::string file = oc::test::read_all(d.file("a.age"));
   d.write("cut.age", file.substr(0, file.size() - 100));
   d.write("out.bin", "previous content");
-  auto r = run(kOc + " age -d -i " + d.file("k.txt") + " -o " + d.file("out.bin") + " " + d.file("cut.age"));
+  auto r = run(kOc + " age -d -i " + d.file("k.txt") + " -o " + d.file("out.bin") + " " +
+               d.file("cut.age"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("failed to decrypt and authenticate"), std::string::npos) << r.err;
   EXPECT_EQ(oc::test::read_all(d.file("out.bin")), "previous content");
@@ -101,13 +114,18 @@ TEST(CliAge, UsageErrorsExitWith2) {
 TEST(CliAge, PassphraseFilesNeedNoIdentity) {
   TempDir d;
   std::string in = d.write("in.txt", "pw");
-  ASSERT_EQ(run("AGE_PASSPHRASE=s3cret AGE_PASSPHRASE_WORK_FACTOR=10 " + kOc + " age -j batchpass -o " + d.file("p.age") + " " + in).exit_code, 0);
-  EXPECT_EQ(run("AGE_PASSPHRASE=s3cret " + kOc + " age -d -j batchpass " + d.file("p.age")).out, "pw");
+  ASSERT_EQ(run("AGE_PASSPHRASE=s3cret AGE_PASSPHRASE_WORK_FACTOR=10 " + kOc +
+                " age -j batchpass -o " + d.file("p.age") + " " + in)
+                .exit_code,
+            0);
+  EXPECT_EQ(run("AGE_PASSPHRASE=s3cret " + kOc + " age -d -j batchpass " + d.file("p.age")).out,
+            "pw");
   run(kOc + " age keygen -o " + d.file("k.txt"));
   auto r = run(kOc + " age -d -i " + d.file("k.txt") + " " + d.file("p.age"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("passphrase-encrypted"), std::string::npos) << r.err;
-  auto both = run("AGE_PASSPHRASE=a AGE_PASSPHRASE_FD=0 " + kOc + " age -d -j batchpass " + d.file("p.age"));
+  auto both = run("AGE_PASSPHRASE=a AGE_PASSPHRASE_FD=0 " + kOc + " age -d -j batchpass " +
+                  d.file("p.age"));
   EXPECT_EQ(both.exit_code, 1);
   EXPECT_NE(both.err.find("mutually exclusive"), std::string::npos);
 }

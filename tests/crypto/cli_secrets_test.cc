@@ -30,13 +30,18 @@ class Secrets : public ::testing::Test {
     ASSERT_EQ(recipient.rfind("age1", 0), 0u);
   }
   // Runs opencenter in the test directory with a private config home.
-  RunResult sh(const std::string& args, const std::string& env = "", const std::string& input = "") {
-    return run("cd " + d.path() + " && env -u SOPS_AGE_KEY -u SOPS_AGE_KEY_FILE -u SOPS_AGE_RECIPIENTS -u SOPS_CONFIG "
-               "-u SOPS_EDITOR -u EDITOR HOME=" + d.path() + " XDG_CONFIG_HOME=" + d.file("cfg") + " " + env + " " +
-               kOc + " " + args,
-               input);
+  RunResult sh(const std::string& args, const std::string& env = "",
+               const std::string& input = "") {
+    return run(
+        "cd " + d.path() +
+            " && env -u SOPS_AGE_KEY -u SOPS_AGE_KEY_FILE -u SOPS_AGE_RECIPIENTS -u SOPS_CONFIG "
+            "-u SOPS_EDITOR -u EDITOR HOME=" +
+            d.path() + " XDG_CONFIG_HOME=" + d.file("cfg") + " " + env + " " + kOc + " " + args,
+        input);
   }
-  void write_config(const std::string& rules) { d.write(".sops.yaml", "creation_rules:\n" + rules); }
+  void write_config(const std::string& rules) {
+    d.write(".sops.yaml", "creation_rules:\n" + rules);
+  }
 
   TempDir d;
   std::string recipient;
@@ -49,13 +54,17 @@ TEST_F(Secrets, KeygenAppendsToThePrivateSopsKeyFile) {
   ASSERT_EQ(sh("secrets keygen").exit_code, 0);
   std::string keys = read_all(path);
   size_t n = 0;
-  for (size_t p = keys.find("AGE-SECRET-KEY-1"); p != std::string::npos; p = keys.find("AGE-SECRET-KEY-1", p + 1)) ++n;
+  for (size_t p = keys.find("AGE-SECRET-KEY-1"); p != std::string::npos;
+       p = keys.find("AGE-SECRET-KEY-1", p + 1))
+    ++n;
   EXPECT_EQ(n, 2u);
 }
 
 TEST_F(Secrets, EncryptWithTheMatchingRuleAndDecrypt) {
-  write_config("  - path_regex: ^secrets/\n    encrypted_regex: ^(data|stringData)$\n    age: " + recipient + "\n");
-  std::string plain = "apiVersion: v1\nkind: Secret\nmetadata:\n    name: db\nstringData:\n    password: hunter2\n";
+  write_config("  - path_regex: ^secrets/\n    encrypted_regex: ^(data|stringData)$\n    age: " +
+               recipient + "\n");
+  std::string plain =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n    name: db\nstringData:\n    password: hunter2\n";
   d.write("secrets/db.yaml", plain);
   auto e = sh("secrets encrypt secrets/db.yaml");
   ASSERT_EQ(e.exit_code, 0) << e.err;
@@ -68,7 +77,9 @@ TEST_F(Secrets, EncryptWithTheMatchingRuleAndDecrypt) {
   EXPECT_EQ(dec.out, plain);
   // JSON output of a YAML file.
   auto j = sh("secrets decrypt --output-type json secrets/db.enc.yaml");
-  EXPECT_NE(j.out.find("\t\"stringData\": {\n\t\t\"password\": \"hunter2\"\n\t}"), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\t\"stringData\": {\n\t\t\"password\": \"hunter2\"\n\t}"),
+            std::string::npos)
+      << j.out;
 }
 
 TEST_F(Secrets, InPlaceKeepsTheModeAndDecryptedFilesArePrivate) {
@@ -90,7 +101,8 @@ TEST_F(Secrets, MissingRuleIsAnErrorNamingTheFileAndNothingIsWritten) {
   d.write("other.yaml", "k: v\n");
   auto r = sh("secrets encrypt -i other.yaml");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("no matching creation rules found for other.yaml"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no matching creation rules found for other.yaml"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find(".sops.yaml"), std::string::npos);
   EXPECT_EQ(read_all(d.file("other.yaml")), "k: v\n");
   // --age works without a rule.
@@ -105,9 +117,11 @@ TEST_F(Secrets, WrongKeyAndTamperedFilesFailClearlyWithoutPlaintext) {
   // Another key only.
   auto other = run("age-keygen 2>/dev/null || " + kOc + " age keygen 2>/dev/null");
   d.write("other.txt", other.out);
-  auto wrong = sh("secrets decrypt a.yaml", "SOPS_AGE_KEY_FILE=" + d.file("other.txt") + " XDG_CONFIG_HOME=/nonexistent");
+  auto wrong = sh("secrets decrypt a.yaml",
+                  "SOPS_AGE_KEY_FILE=" + d.file("other.txt") + " XDG_CONFIG_HOME=/nonexistent");
   EXPECT_EQ(wrong.exit_code, 1);
-  EXPECT_NE(wrong.err.find("a.yaml: could not recover the data key"), std::string::npos) << wrong.err;
+  EXPECT_NE(wrong.err.find("a.yaml: could not recover the data key"), std::string::npos)
+      << wrong.err;
   EXPECT_EQ(wrong.err.find("the-plaintext"), std::string::npos);
   // A changed value.
   size_t p = enc.find("data:") + 5;
@@ -131,8 +145,8 @@ TEST_F(Secrets, EditUsesAPrivateTempFileAndRemovesIt) {
   ASSERT_EQ(sh("secrets encrypt -i a.yaml").exit_code, 0);
   std::string before = read_all(d.file("a.yaml"));
   // The editor records where the file is and its mode, then changes one value.
-  d.write("editor.sh", "#!/bin/sh\necho \"$1\" > " + d.file("path.log") + "\nstat -c %a \"$1\" > " + d.file("mode.log") +
-                           "\nsed -i 's/two/three/' \"$1\"\n");
+  d.write("editor.sh", "#!/bin/sh\necho \"$1\" > " + d.file("path.log") + "\nstat -c %a \"$1\" > " +
+                           d.file("mode.log") + "\nsed -i 's/two/three/' \"$1\"\n");
   ::chmod(d.file("editor.sh").c_str(), 0755);
   auto e = sh("secrets edit a.yaml", "EDITOR=" + d.file("editor.sh"));
   ASSERT_EQ(e.exit_code, 0) << e.err;
@@ -144,7 +158,8 @@ TEST_F(Secrets, EditUsesAPrivateTempFileAndRemovesIt) {
   EXPECT_EQ(sh("secrets decrypt a.yaml").out, "a: one\nb: three\n");
   // The unchanged value kept its ciphertext.
   std::string after = read_all(d.file("a.yaml"));
-  std::string a_line = before.substr(before.find("a: ENC["), before.find('\n', before.find("a: ENC[")) - before.find("a: ENC["));
+  std::string a_line = before.substr(
+      before.find("a: ENC["), before.find('\n', before.find("a: ENC[")) - before.find("a: ENC["));
   EXPECT_NE(after.find(a_line), std::string::npos);
 }
 
@@ -199,7 +214,8 @@ TEST_F(Secrets, RotateAndUpdatekeys) {
   EXPECT_NE(up.out.find("+++ group 0: " + r2), std::string::npos) << up.out;
   std::string updated = read_all(d.file("a.env"));
   EXPECT_EQ(updated.substr(0, updated.find('\n')), rotated.substr(0, rotated.find('\n')));
-  auto with_second = sh("secrets decrypt a.env", "SOPS_AGE_KEY_FILE=" + d.file("second.txt") + " XDG_CONFIG_HOME=/nonexistent");
+  auto with_second = sh("secrets decrypt a.env", "SOPS_AGE_KEY_FILE=" + d.file("second.txt") +
+                                                     " XDG_CONFIG_HOME=/nonexistent");
   EXPECT_EQ(with_second.out, "TOKEN=abc\n") << with_second.err;
   auto again = sh("secrets updatekeys -y a.env");
   EXPECT_NE(again.err.find("already up to date"), std::string::npos);
@@ -212,7 +228,8 @@ TEST_F(Secrets, StatusFindsPlaintextThatARuleCoversAndBrokenMacs) {
   d.write("leak.yaml", "password: oops\n");
   d.write("README.md", "not covered by a rule\n");
   std::string enc = read_all(d.file("ok.yaml"));
-  d.write("sub/changed.yaml", enc.substr(0, enc.find("\nsops:")) + "\nextra_unencrypted: x" + enc.substr(enc.find("\nsops:")));
+  d.write("sub/changed.yaml", enc.substr(0, enc.find("\nsops:")) + "\nextra_unencrypted: x" +
+                                  enc.substr(enc.find("\nsops:")));
   auto clean = sh("secrets status ok.yaml");
   EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
   EXPECT_NE(clean.out.find("encrypted  ok.yaml  MAC ok"), std::string::npos) << clean.out;
@@ -235,7 +252,6 @@ TEST_F(Secrets, IdentitiesFromSopsAgeKey) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "{\n\t\"k\": \"v\"\n}\n");
 }
-
 
 // --- bad input ---------------------------------------------------------------------------------
 //
@@ -267,9 +283,11 @@ std::vector<BadInput> bad_inputs() {
   return {
       {"WrongKey", [](const std::string& e) { return e; }, "secrets decrypt -i bad.yaml",
        "bad.yaml: could not recover the data key", true},
-      {"TamperedValue", [](const std::string& e) { return flip_after(e, "password: ENC[AES256_GCM,data:"); },
+      {"TamperedValue",
+       [](const std::string& e) { return flip_after(e, "password: ENC[AES256_GCM,data:"); },
        "secrets decrypt -i bad.yaml", "bad.yaml: password: could not decrypt"},
-      {"TamperedMac", [](const std::string& e) { return flip_after(e, "mac: ENC[AES256_GCM,data:"); },
+      {"TamperedMac",
+       [](const std::string& e) { return flip_after(e, "mac: ENC[AES256_GCM,data:"); },
        "secrets decrypt -i bad.yaml", "bad.yaml: cannot decrypt the MAC"},
       {"ChangedUnencryptedValue",
        [](const std::string& e) {
@@ -278,7 +296,8 @@ std::vector<BadInput> bad_inputs() {
          return s;
        },
        "secrets decrypt -i bad.yaml", "bad.yaml: MAC mismatch"},
-      {"TruncatedFile", [](const std::string& e) { return e.substr(0, e.find("    lastmodified:")); },
+      {"TruncatedFile",
+       [](const std::string& e) { return e.substr(0, e.find("    lastmodified:")); },
        "secrets decrypt -i bad.yaml", "bad.yaml: "},
       {"TruncatedValue",
        [](const std::string& e) {
@@ -294,12 +313,15 @@ std::vector<BadInput> bad_inputs() {
          return s.insert(p, "@@");
        },
        "secrets decrypt -i bad.yaml", "bad.yaml: password: "},
-      {"MissingCreationRule", [](const std::string&) { return std::string("password: ") + kSecret + "\n"; },
+      {"MissingCreationRule",
+       [](const std::string&) { return std::string("password: ") + kSecret + "\n"; },
        "secrets encrypt -i bad.yaml", "no matching creation rules found for bad.yaml"},
   };
 }
 
-void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const BadInput& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class SecretsBadInput : public Secrets, public ::testing::WithParamInterface<BadInput> {};
 

@@ -1,10 +1,11 @@
 // Known-answer tests for the primitives (RFC vectors) and our hand-written encoders.
+#include "crypto/primitives.h"
+
 #include <gtest/gtest.h>
 
 #include "core/base64.h"
 #include "crypto/base64.h"
 #include "crypto/bech32.h"
-#include "crypto/primitives.h"
 #include "crypto/shamir.h"
 #include "helpers.h"
 
@@ -14,7 +15,9 @@ namespace {
 using test::hex;
 using test::unhex;
 
-std::string sv(const uint8_t* p, size_t n) { return std::string(reinterpret_cast<const char*>(p), n); }
+std::string sv(const uint8_t* p, size_t n) {
+  return std::string(reinterpret_cast<const char*>(p), n);
+}
 
 TEST(X25519, MatchesRfc7748Vector) {
   // RFC 7748 §6.1: Alice's key pair and the shared secret with Bob.
@@ -23,8 +26,10 @@ TEST(X25519, MatchesRfc7748Vector) {
   uint8_t pub[32], shared[32];
   x25519_base(reinterpret_cast<const uint8_t*>(a.data()), pub);
   EXPECT_EQ(hex(sv(pub, 32)), "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
-  ASSERT_TRUE(x25519(reinterpret_cast<const uint8_t*>(a.data()), reinterpret_cast<const uint8_t*>(b_pub.data()), shared));
-  EXPECT_EQ(hex(sv(shared, 32)), "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+  ASSERT_TRUE(x25519(reinterpret_cast<const uint8_t*>(a.data()),
+                     reinterpret_cast<const uint8_t*>(b_pub.data()), shared));
+  EXPECT_EQ(hex(sv(shared, 32)),
+            "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
 }
 
 TEST(X25519, RefusesTheAllZeroSharedSecret) {
@@ -56,20 +61,25 @@ TEST(ChaChaPoly, MatchesRfc8439AeadVector) {
   std::string nonce = unhex("070000004041424344454647");
   std::string aad = unhex("50515253c0c1c2c3c4c5c6c7");
   (void)aad;  // our interface has no AAD (age never uses one): check the cipher against itself
-  std::string plain = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
+  std::string plain =
+      "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, "
+      "sunscreen would be it.";
   ChaChaPoly c(reinterpret_cast<const uint8_t*>(key.data()));
   std::string sealed(plain.size() + 16, '\0');
-  c.seal(reinterpret_cast<const uint8_t*>(nonce.data()), reinterpret_cast<const uint8_t*>(plain.data()),
-         plain.size(), reinterpret_cast<uint8_t*>(sealed.data()));
+  c.seal(reinterpret_cast<const uint8_t*>(nonce.data()),
+         reinterpret_cast<const uint8_t*>(plain.data()), plain.size(),
+         reinterpret_cast<uint8_t*>(sealed.data()));
   // RFC 8439 §2.8.2 ciphertext (the keystream does not depend on the AAD).
   EXPECT_EQ(hex(sealed.substr(0, 16)), "d31a8d34648e60db7b86afbc53ef7ec2");
   std::string opened(plain.size(), '\0');
-  EXPECT_TRUE(c.open(reinterpret_cast<const uint8_t*>(nonce.data()), reinterpret_cast<const uint8_t*>(sealed.data()),
-                     sealed.size(), reinterpret_cast<uint8_t*>(opened.data())));
+  EXPECT_TRUE(c.open(reinterpret_cast<const uint8_t*>(nonce.data()),
+                     reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size(),
+                     reinterpret_cast<uint8_t*>(opened.data())));
   EXPECT_EQ(opened, plain);
   sealed[5] ^= 1;
-  EXPECT_FALSE(c.open(reinterpret_cast<const uint8_t*>(nonce.data()), reinterpret_cast<const uint8_t*>(sealed.data()),
-                      sealed.size(), reinterpret_cast<uint8_t*>(opened.data())));
+  EXPECT_FALSE(c.open(reinterpret_cast<const uint8_t*>(nonce.data()),
+                      reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size(),
+                      reinterpret_cast<uint8_t*>(opened.data())));
 }
 
 TEST(AesGcm, RoundTripsWith32ByteIvsAndRejectsWrongAad) {
@@ -92,7 +102,7 @@ TEST(AesGcm, RoundTripsWith32ByteIvsAndRejectsWrongAad) {
 
 TEST(Base64, StrictRefusesNonCanonicalPaddingAndWhitespace) {
   EXPECT_EQ(*base64::decode_strict("YQ", false), "a");
-  EXPECT_FALSE(base64::decode_strict("YR", false));   // non-zero trailing bits
+  EXPECT_FALSE(base64::decode_strict("YR", false));    // non-zero trailing bits
   EXPECT_FALSE(base64::decode_strict("YQ==", false));  // padding in raw
   EXPECT_EQ(*base64::decode_strict("YQ==", true), "a");
   EXPECT_FALSE(base64::decode_strict("YQ=", true));
@@ -127,19 +137,22 @@ TEST(Base64, BufferEncoderAgreesWithCoreForAllLengths) {
 
 TEST(Bech32, DerivesTheFluxTestRecipient) {
   // ../shared/research/sops-age.md §6.1.
-  auto b = bech32_decode("AGE-SECRET-KEY-1RH87A5Z54ZGUR9S0AS3R6WHFSEFNPLYMAKF5Z2CEU7R06VRJ0A3Q7242AM");
+  auto b =
+      bech32_decode("AGE-SECRET-KEY-1RH87A5Z54ZGUR9S0AS3R6WHFSEFNPLYMAKF5Z2CEU7R06VRJ0A3Q7242AM");
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->hrp, "AGE-SECRET-KEY-");
   ASSERT_EQ(b->data.size(), 32u);
   uint8_t pub[32];
   x25519_base(reinterpret_cast<const uint8_t*>(b->data.data()), pub);
-  EXPECT_EQ(bech32_encode("age", sv(pub, 32)), "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29");
+  EXPECT_EQ(bech32_encode("age", sv(pub, 32)),
+            "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29");
   EXPECT_EQ(bech32_encode("AGE-SECRET-KEY-", b->data),
             "AGE-SECRET-KEY-1RH87A5Z54ZGUR9S0AS3R6WHFSEFNPLYMAKF5Z2CEU7R06VRJ0A3Q7242AM");
 }
 
 TEST(Bech32, RejectsMixedCaseAndBadChecksum) {
-  EXPECT_FALSE(bech32_decode("age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys2A").ok());
+  EXPECT_FALSE(
+      bech32_decode("age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys2A").ok());
   auto bad = bech32_decode("age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys28");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "invalid checksum");

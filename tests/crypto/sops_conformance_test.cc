@@ -19,7 +19,8 @@ using test::kConformance;
 std::vector<std::string> upstream_files() {
   std::vector<std::string> out;
   for (const auto& f : test::files_in("sops-upstream")) {
-    if (f.size() > 12 && f.substr(f.size() - 12) == ".datakey.hex") out.push_back(f.substr(0, f.size() - 12));
+    if (f.size() > 12 && f.substr(f.size() - 12) == ".datakey.hex")
+      out.push_back(f.substr(0, f.size() - 12));
   }
   return out;
 }
@@ -74,7 +75,8 @@ TEST_P(SopsUpstream, DecryptsWithItsDataKeyAndChecksTheMac) {
 
 // Every ENC[…] value reduced to its type, so files encrypted twice can be compared.
 std::string mask_values(std::string s) {
-  for (size_t p = s.find("ENC[AES256_GCM,"); p != std::string::npos; p = s.find("ENC[AES256_GCM,", p + 1)) {
+  for (size_t p = s.find("ENC[AES256_GCM,"); p != std::string::npos;
+       p = s.find("ENC[AES256_GCM,", p + 1)) {
     size_t t = s.find(",type:", p);
     s.erase(p + 4, t + 1 - (p + 4));
   }
@@ -83,7 +85,10 @@ std::string mask_values(std::string s) {
 
 // The data part of an encrypted file: everything before the metadata.
 std::string data_part(const std::string& s, Format f) {
-  const char* marker = f == Format::kYaml ? "\nsops:\n" : f == Format::kIni ? "\n[sops]\n" : f == Format::kDotenv ? "\nsops_" : "\"sops\": {";
+  const char* marker = f == Format::kYaml     ? "\nsops:\n"
+                       : f == Format::kIni    ? "\n[sops]\n"
+                       : f == Format::kDotenv ? "\nsops_"
+                                              : "\"sops\": {";
   return s.substr(0, s.find(marker));
 }
 
@@ -192,7 +197,8 @@ TEST_P(SopsFlux, FailsWithTheOtherKey) {
   auto out = decrypt_document(*text, c.file, f, f, StoreConfig(), {(*ids)[0].get()});
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().file, c.file);
-  EXPECT_NE(out.error().message.find("could not recover the data key"), std::string::npos) << out.error().message;
+  EXPECT_NE(out.error().message.find("could not recover the data key"), std::string::npos)
+      << out.error().message;
 }
 
 // The MAC is really checked: the same file with one character of its MAC changed fails.
@@ -205,7 +211,8 @@ TEST_P(SopsFlux, FailsWhenItsMacIsTampered) {
   // The MAC is the ENC[…] value whose key ends in "mac" (mac:, sops_mac=, "mac": ).
   std::string t = *text;
   size_t at = std::string::npos;
-  for (size_t p = t.find("ENC[AES256_GCM,data:"); p != std::string::npos; p = t.find("ENC[AES256_GCM,data:", p + 1)) {
+  for (size_t p = t.find("ENC[AES256_GCM,data:"); p != std::string::npos;
+       p = t.find("ENC[AES256_GCM,data:", p + 1)) {
     if (t.substr(p >= 8 ? p - 8 : 0, p >= 8 ? 8 : p).find("mac") != std::string::npos) at = p + 20;
   }
   ASSERT_NE(at, std::string::npos) << "no MAC in " << c.file;

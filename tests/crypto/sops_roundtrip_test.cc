@@ -30,12 +30,17 @@ class Gen {
   bool chance(int percent) { return pick(100) < percent; }
 
   std::string word() {
-    static const char* words[] = {"alpha", "béta", "γάμμα", "日本", "emoji 🔑", "with space", "colon: inside",
-                                  "#hash", "yes", "on", "null", "007", "1e3", "-", "'q'", "\"dq\"", "tab\there",
-                                  "trailing ", " leading", "a\\b", "0x1F", "true", "~", "<html>&"};
+    static const char* words[] = {"alpha",      "béta",          "γάμμα",     "日本",     "emoji 🔑",
+                                  "with space", "colon: inside", "#hash",     "yes",      "on",
+                                  "null",       "007",           "1e3",       "-",        "'q'",
+                                  "\"dq\"",     "tab\there",     "trailing ", " leading", "a\\b",
+                                  "0x1F",       "true",          "~",         "<html>&"};
     return words[pick(int(std::size(words)))];
   }
-  std::string key(int i) { return std::string(chance(20) ? "ключ" : "key") + std::to_string(i) + (chance(10) ? "_unencrypted" : ""); }
+  std::string key(int i) {
+    return std::string(chance(20) ? "ключ" : "key") + std::to_string(i) +
+           (chance(10) ? "_unencrypted" : "");
+  }
   std::string comment() { return " " + word() + " note"; }
 
   Value scalar(bool any_type) {
@@ -50,8 +55,9 @@ class Gen {
       case 3:
         return Value::boolean(chance(50));
       case 4:
-        return Value::time("20" + std::to_string(10 + pick(20)) + "-0" + std::to_string(1 + pick(9)) + "-1" +
-                           std::to_string(pick(10)) + "T0" + std::to_string(pick(10)) + ":30:00Z");
+        return Value::time("20" + std::to_string(10 + pick(20)) + "-0" +
+                           std::to_string(1 + pick(9)) + "-1" + std::to_string(pick(10)) + "T0" +
+                           std::to_string(pick(10)) + ":30:00Z");
       case 5:
         return chance(50) ? Value::str("") : Value::null();
       case 6:
@@ -66,7 +72,8 @@ class Gen {
     int n = 1 + pick(4);
     for (int i = 0; i < n; ++i) {
       if (any_type && chance(25)) m.map.push_back(Item{Value::comment(comment()), Value()});
-      Value v = depth < 3 && chance(30) ? (chance(50) ? map(depth + 1, any_type) : list(depth + 1)) : scalar(any_type);
+      Value v = depth < 3 && chance(30) ? (chance(50) ? map(depth + 1, any_type) : list(depth + 1))
+                                        : scalar(any_type);
       m.map.push_back(Item{Value::str(key(i)), std::move(v)});
     }
     return m;
@@ -97,7 +104,8 @@ struct Fixture {
 
 // Checks the shape: keys and order unchanged, leaves either ENC[…] of the right type or left
 // alone by the rules, comments encrypted.
-void expect_encrypted_shape(const Value& plain, const Value& enc, bool unencrypted, const std::string& where) {
+void expect_encrypted_shape(const Value& plain, const Value& enc, bool unencrypted,
+                            const std::string& where) {
   if (plain.kind == Kind::kMap) {
     ASSERT_EQ(enc.kind, Kind::kMap) << where;
     ASSERT_EQ(plain.map.size(), enc.map.size()) << where;
@@ -111,7 +119,8 @@ void expect_encrypted_shape(const Value& plain, const Value& enc, bool unencrypt
         continue;
       }
       ASSERT_EQ(p.key.text, e.key.text) << where;
-      bool u = unencrypted || (p.key.text.size() >= 12 && p.key.text.substr(p.key.text.size() - 12) == "_unencrypted");
+      bool u = unencrypted || (p.key.text.size() >= 12 &&
+                               p.key.text.substr(p.key.text.size() - 12) == "_unencrypted");
       expect_encrypted_shape(p.value, e.value, u, where + "." + p.key.text);
     }
     return;
@@ -122,11 +131,15 @@ void expect_encrypted_shape(const Value& plain, const Value& enc, bool unencrypt
     for (size_t i = 0; i < plain.list.size(); ++i) {
       if (plain.list[i].is_comment()) {
         // A comment in a list is stored as an encrypted item (or left as it is by the rules).
-        if (unencrypted) EXPECT_TRUE(enc.list[i].is_comment()) << where;
-        else EXPECT_TRUE(enc.list[i].kind == Kind::kString && looks_encrypted(enc.list[i].text)) << where;
+        if (unencrypted)
+          EXPECT_TRUE(enc.list[i].is_comment()) << where;
+        else
+          EXPECT_TRUE(enc.list[i].kind == Kind::kString && looks_encrypted(enc.list[i].text))
+              << where;
         continue;
       }
-      expect_encrypted_shape(plain.list[i], enc.list[i], unencrypted, where + "[" + std::to_string(i) + "]");
+      expect_encrypted_shape(plain.list[i], enc.list[i], unencrypted,
+                             where + "[" + std::to_string(i) + "]");
     }
     return;
   }
@@ -179,7 +192,9 @@ TEST_P(SopsRoundTrip, GeneratedDocumentsDecryptToTheOriginalText) {
     } else if (f == Format::kDotenv) {
       for (int i = 0; i < 1 + g.pick(6); ++i) {
         if (g.chance(20)) b.push_back(Item{Value::comment(g.comment()), Value()});
-        b.push_back(Item{Value::str("VAR_" + std::to_string(i)), Value::str(g.chance(10) ? "" : g.word() + (g.chance(20) ? "\nnext" : ""))});
+        b.push_back(
+            Item{Value::str("VAR_" + std::to_string(i)),
+                 Value::str(g.chance(10) ? "" : g.word() + (g.chance(20) ? "\nnext" : ""))});
       }
     } else if (f == Format::kIni) {
       // gopkg.in/ini.v1 always has a DEFAULT section (empty here, so it is not written).
@@ -188,7 +203,8 @@ TEST_P(SopsRoundTrip, GeneratedDocumentsDecryptToTheOriginalText) {
         Value sec = Value::mapping();
         if (g.chance(30)) sec.map.push_back(Item{Value::comment(g.word()), Value()});
         for (int i = 0; i < 1 + g.pick(4); ++i) {
-          sec.map.push_back(Item{Value::str("k" + std::to_string(i)), Value::str(g.chance(10) ? "" : g.word())});
+          sec.map.push_back(
+              Item{Value::str("k" + std::to_string(i)), Value::str(g.chance(10) ? "" : g.word())});
           if (g.chance(20)) sec.map.push_back(Item{Value::comment(g.word()), Value()});
         }
         b.push_back(Item{Value::str("section" + std::to_string(s)), std::move(sec)});
@@ -216,7 +232,8 @@ TEST_P(SopsRoundTrip, GeneratedDocumentsDecryptToTheOriginalText) {
       // are stored as encrypted items); byte equality is checked separately below.
       auto back_tree = load_plain(f, *back, "doc");
       ASSERT_TRUE(back_tree.ok());
-      EXPECT_TRUE(without_comments((*back_tree)[0]) == without_comments(b)) << *text << "\n---\n" << *back;
+      EXPECT_TRUE(without_comments((*back_tree)[0]) == without_comments(b)) << *text << "\n---\n"
+                                                                            << *back;
     } else {
       EXPECT_EQ(*back, *text) << "encrypted:\n" << *enc;
     }
@@ -234,7 +251,8 @@ TEST_P(SopsRoundTrip, GeneratedDocumentsDecryptToTheOriginalText) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, SopsRoundTrip,
-                         ::testing::Values(Format::kYaml, Format::kJson, Format::kDotenv, Format::kIni, Format::kBinary),
+                         ::testing::Values(Format::kYaml, Format::kJson, Format::kDotenv,
+                                           Format::kIni, Format::kBinary),
                          [](const auto& info) { return std::string(format_name(info.param)); });
 
 // YAML exactly: documents whose comments are all head comments of map keys (nothing sops
@@ -259,15 +277,20 @@ TEST(SopsRoundTripYaml, HeadCommentsAndAllTypesComeBackByteForByte) {
     auto reread = load_plain(Format::kYaml, *text, "doc");
     ASSERT_TRUE(reread.ok());
     if (!((*reread)[0] == root.map)) continue;
-    auto enc = encrypt_document(*text, "doc.yaml", Format::kYaml, Format::kYaml, StoreConfig(), fx.spec());
+    auto enc =
+        encrypt_document(*text, "doc.yaml", Format::kYaml, Format::kYaml, StoreConfig(), fx.spec());
     ASSERT_TRUE(enc.ok()) << enc.error().to_string();
-    auto back = decrypt_document(*enc, "doc.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {&fx.id});
+    auto back =
+        decrypt_document(*enc, "doc.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {&fx.id});
     ASSERT_TRUE(back.ok()) << back.error().to_string();
     EXPECT_EQ(*back, *text) << "encrypted:\n" << *enc;
     // The encrypted file is valid YAML with the same number of keys.
     auto parsed = core::parse_yaml(*enc);
     ASSERT_TRUE(parsed.ok());
-    EXPECT_EQ(parsed->size(), root.map.size() - std::count_if(root.map.begin(), root.map.end(), [](const Item& i) { return i.key.is_comment(); }) + 1);
+    EXPECT_EQ(parsed->size(),
+              root.map.size() - std::count_if(root.map.begin(), root.map.end(), [](const Item& i) {
+                return i.key.is_comment();
+              }) + 1);
     ++checked;
   }
   EXPECT_GE(checked, 150);

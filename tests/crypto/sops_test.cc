@@ -2,13 +2,14 @@
 // every store's output, key groups and Shamir, rotate/updatekeys, the IV stash, .sops.yaml and
 // identity sources. Outputs marked "go-yaml" were produced by go-yaml v3 through sops's store
 // logic and are compared byte for byte.
+#include "crypto/sops.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <ctime>
 
 #include "crypto/age.h"
-#include "crypto/sops.h"
 #include "crypto/sops_keys.h"
 #include "crypto/sops_value.h"
 #include "helpers.h"
@@ -30,19 +31,23 @@ EncryptSpec spec_for(const Key& k, Rules rules = {}) {
 }
 
 std::string encrypt_yaml(std::string_view text, const Key& k, Rules rules = {}) {
-  auto r = encrypt_document(text, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k, std::move(rules)));
+  auto r = encrypt_document(text, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(),
+                            spec_for(k, std::move(rules)));
   EXPECT_TRUE(r.ok()) << r.error().to_string();
   return r.ok() ? *r : "";
 }
 
-core::Result<std::string> decrypt_yaml(std::string_view text, const Key& k, bool ignore_mac = false) {
+core::Result<std::string> decrypt_yaml(std::string_view text, const Key& k,
+                                       bool ignore_mac = false) {
   DecryptOptions o;
   o.ignore_mac = ignore_mac;
   return decrypt_document(text, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {&k.id}, o);
 }
 
 // The data part of an encrypted YAML file (before "sops:").
-std::string data_part(const std::string& enc) { return enc.substr(0, enc.find("\nsops:\n") + 1); }
+std::string data_part(const std::string& enc) {
+  return enc.substr(0, enc.find("\nsops:\n") + 1);
+}
 
 size_t count(const std::string& s, std::string_view needle) {
   size_t n = 0;
@@ -93,7 +98,8 @@ TEST(SopsEncrypt, DefaultRuleEncryptsEverythingButUnencryptedSuffixes) {
   EXPECT_NE(data.find("user_unencrypted: admin\n"), std::string::npos);
   EXPECT_NE(data.find("empty: \"\"\n"), std::string::npos);
   EXPECT_NE(data.find("nothing: null\n"), std::string::npos);
-  for (const char* t : {"type:str]", "type:int]", "type:float]", "type:bool]", "type:time]", "type:comment]"}) {
+  for (const char* t :
+       {"type:str]", "type:int]", "type:float]", "type:bool]", "type:time]", "type:comment]"}) {
     EXPECT_NE(data.find(t), std::string::npos) << t;
   }
   // A comment in a list is stored as an encrypted list item, as sops does.
@@ -109,10 +115,15 @@ TEST(SopsEncrypt, MetadataIsWrittenInSops313Order) {
   std::string enc = encrypt_yaml("a: b\n", k);
   std::string meta = enc.substr(enc.find("\nsops:\n") + 1);
   // Keys sorted, age entries {enc, recipient}, enc as a literal block.
-  EXPECT_EQ(meta.rfind("sops:\n    age:\n        - enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n", 0), 0u) << meta;
+  EXPECT_EQ(
+      meta.rfind(
+          "sops:\n    age:\n        - enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n", 0),
+      0u)
+      << meta;
   size_t rcpt = meta.find("          recipient: " + k.recipient + "\n");
   size_t lm = meta.find("    lastmodified: \""), mac = meta.find("    mac: ENC[AES256_GCM,");
-  size_t suffix = meta.find("    unencrypted_suffix: _unencrypted\n"), ver = meta.find("    version: 3.13.2\n");
+  size_t suffix = meta.find("    unencrypted_suffix: _unencrypted\n"),
+         ver = meta.find("    version: 3.13.2\n");
   ASSERT_NE(rcpt, std::string::npos);
   EXPECT_LT(rcpt, lm);
   EXPECT_LT(lm, mac);
@@ -144,8 +155,10 @@ TEST_P(SopsRules, EncryptsExactlyTheChosenValues) {
       "meta_unencrypted: x1\n";
   std::string enc = encrypt_yaml(doc, k, c.rules);
   std::string data = data_part(enc);
-  for (const auto& v : c.encrypted) EXPECT_EQ(data.find(": " + v + "\n"), std::string::npos) << v << "\n" << data;
-  for (const auto& v : c.plain) EXPECT_NE(data.find(": " + v + "\n"), std::string::npos) << v << "\n" << data;
+  for (const auto& v : c.encrypted)
+    EXPECT_EQ(data.find(": " + v + "\n"), std::string::npos) << v << "\n" << data;
+  for (const auto& v : c.plain)
+    EXPECT_NE(data.find(": " + v + "\n"), std::string::npos) << v << "\n" << data;
   auto back = decrypt_yaml(enc, k);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(*back, doc);
@@ -159,14 +172,31 @@ Rules rule(std::string Rules::*field, std::string v) {
 
 INSTANTIATE_TEST_SUITE_P(
     Each, SopsRules,
-    ::testing::Values(
-        RuleCase{"default_suffix", Rules(), {"v1", "s1", "o1", "m1", "u1"}, {"x1"}},
-        RuleCase{"encrypted_regex", rule(&Rules::encrypted_regex, "^(data|stringData)$"), {"s1", "o1", "m1", "u1"}, {"v1", "x1"}},
-        RuleCase{"unencrypted_regex", rule(&Rules::unencrypted_regex, "^(apiVersion|data)$"), {"m1", "u1", "x1"}, {"v1", "s1", "o1"}},
-        RuleCase{"encrypted_suffix", rule(&Rules::encrypted_suffix, "_enc"), {"s1"}, {"v1", "o1", "m1", "u1", "x1"}},
-        RuleCase{"unencrypted_suffix", rule(&Rules::unencrypted_suffix, "Version"), {"s1", "o1", "m1", "u1", "x1"}, {"v1"}},
-        RuleCase{"encrypted_comment_regex", rule(&Rules::encrypted_comment_regex, "sops:enc"), {"m1"}, {"v1", "s1", "o1", "u1", "x1"}},
-        RuleCase{"unencrypted_comment_regex", rule(&Rules::unencrypted_comment_regex, "sops:enc"), {"v1", "s1", "o1", "u1", "x1"}, {"m1"}}),
+    ::testing::Values(RuleCase{"default_suffix", Rules(), {"v1", "s1", "o1", "m1", "u1"}, {"x1"}},
+                      RuleCase{"encrypted_regex",
+                               rule(&Rules::encrypted_regex, "^(data|stringData)$"),
+                               {"s1", "o1", "m1", "u1"},
+                               {"v1", "x1"}},
+                      RuleCase{"unencrypted_regex",
+                               rule(&Rules::unencrypted_regex, "^(apiVersion|data)$"),
+                               {"m1", "u1", "x1"},
+                               {"v1", "s1", "o1"}},
+                      RuleCase{"encrypted_suffix",
+                               rule(&Rules::encrypted_suffix, "_enc"),
+                               {"s1"},
+                               {"v1", "o1", "m1", "u1", "x1"}},
+                      RuleCase{"unencrypted_suffix",
+                               rule(&Rules::unencrypted_suffix, "Version"),
+                               {"s1", "o1", "m1", "u1", "x1"},
+                               {"v1"}},
+                      RuleCase{"encrypted_comment_regex",
+                               rule(&Rules::encrypted_comment_regex, "sops:enc"),
+                               {"m1"},
+                               {"v1", "s1", "o1", "u1", "x1"}},
+                      RuleCase{"unencrypted_comment_regex",
+                               rule(&Rules::unencrypted_comment_regex, "sops:enc"),
+                               {"v1", "s1", "o1", "u1", "x1"},
+                               {"m1"}}),
     [](const auto& info) { return info.param.name; });
 
 TEST(SopsEncrypt, RefusesTwoRulesAndAlreadyEncryptedFiles) {
@@ -174,11 +204,13 @@ TEST(SopsEncrypt, RefusesTwoRulesAndAlreadyEncryptedFiles) {
   Rules two;
   two.encrypted_regex = "a";
   two.unencrypted_suffix = "_x";
-  auto r = encrypt_document("a: 1\n", "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k, two));
+  auto r = encrypt_document("a: 1\n", "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(),
+                            spec_for(k, two));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("more than one"), std::string::npos);
   std::string enc = encrypt_yaml("a: 1\n", k);
-  auto again = encrypt_document(enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k));
+  auto again =
+      encrypt_document(enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().file, "t.yaml");
   EXPECT_NE(again.error().message.find("encrypted already"), std::string::npos);
@@ -213,8 +245,10 @@ TEST(SopsDecrypt, TamperedMacAndChangedPlaintextValuesFailTheMac) {
   std::string enc = encrypt_yaml("a: one\nb_unencrypted: two\n", k);
   auto changed = decrypt_yaml(replace_once(enc, "b_unencrypted: two", "b_unencrypted: six"), k);
   ASSERT_FALSE(changed.ok());
-  EXPECT_NE(changed.error().message.find("MAC mismatch"), std::string::npos) << changed.error().message;
-  EXPECT_TRUE(decrypt_yaml(replace_once(enc, "b_unencrypted: two", "b_unencrypted: six"), k, true).ok());
+  EXPECT_NE(changed.error().message.find("MAC mismatch"), std::string::npos)
+      << changed.error().message;
+  EXPECT_TRUE(
+      decrypt_yaml(replace_once(enc, "b_unencrypted: two", "b_unencrypted: six"), k, true).ok());
   std::string mac_line = enc.substr(enc.find("    mac: ENC["));
   mac_line = mac_line.substr(0, mac_line.find('\n'));
   std::string bad_mac = mac_line;
@@ -229,7 +263,10 @@ TEST(SopsDecrypt, TamperedMacAndChangedPlaintextValuesFailTheMac) {
 TEST(SopsDecrypt, ReorderedKeysFailTheMac) {
   Key k;
   std::string enc = encrypt_yaml("a_unencrypted: 1\nb_unencrypted: 2\n", k);
-  auto r = decrypt_yaml(replace_once(replace_once(enc, "a_unencrypted: 1\nb_unencrypted: 2\n", "b_unencrypted: 2\na_unencrypted: 1\n"), "x", "x"), k);
+  auto r = decrypt_yaml(replace_once(replace_once(enc, "a_unencrypted: 1\nb_unencrypted: 2\n",
+                                                  "b_unencrypted: 2\na_unencrypted: 1\n"),
+                                     "x", "x"),
+                        k);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("MAC mismatch"), std::string::npos);
 }
@@ -250,7 +287,8 @@ TEST(SopsDecrypt, MalformedEncValueIsAClearError) {
   Key k;
   std::string enc = encrypt_yaml("a: one\n", k);
   std::string v = enc_of(enc, "a");
-  for (std::string bad : {std::string("ENC[AES256_GCM,data:xx"), "ENC[AES256_GCM,data:@@@@,iv:" + v.substr(v.find("iv:") + 3),
+  for (std::string bad : {std::string("ENC[AES256_GCM,data:xx"),
+                          "ENC[AES256_GCM,data:@@@@,iv:" + v.substr(v.find("iv:") + 3),
                           std::string("plain text where ciphertext belongs")}) {
     auto r = decrypt_yaml(replace_once(enc, v, bad), k);
     ASSERT_FALSE(r.ok()) << bad;
@@ -319,14 +357,20 @@ TEST(SopsYaml, MultiDocumentStreamsCarryTheMetadataInEveryDocument) {
 TEST(SopsYaml, CommentsLandWhereGoYamlPutsThem) {
   // Input and output of go-yaml v3 through sops's YAML store (checked with a local oracle).
   const char* in =
-      "# top\n\n# top2\na:\n  # c\n  b: 1 # inline b\n  c: [1, 2]\n  # foot of a\nlist:\n  # before first\n"
-      "  - x # inline x\n  # between\n  - y\n  # after last\nnested:\n  - k: v\n    # in map\n    k2: v2\n"
-      "  - # comment on second\n    z: 1\nempty: {}\nwhen: 2024-01-02\nf: 1.0\nbig: 1234567890.5\ns: \"yes\"\n"
+      "# top\n\n# top2\na:\n  # c\n  b: 1 # inline b\n  c: [1, 2]\n  # foot of a\nlist:\n  # "
+      "before first\n"
+      "  - x # inline x\n  # between\n  - y\n  # after last\nnested:\n  - k: v\n    # in map\n    "
+      "k2: v2\n"
+      "  - # comment on second\n    z: 1\nempty: {}\nwhen: 2024-01-02\nf: 1.0\nbig: "
+      "1234567890.5\ns: \"yes\"\n"
       "ml: |\n  line1\n  line2\n# end of doc\n";
   const char* go =
-      "# top\n# top2\na:\n    # c\n    b: 1 # inline b\n    c:\n        - 1\n        - 2\n    # foot of a\nlist:\n"
-      "    # before first\n    - x # inline x\n    # between\n    - \"y\"\n    # after last\nnested:\n    - k: v\n"
-      "      # in map\n      k2: v2\n    # comment on second\n    - z: 1\nempty: {}\nwhen: 2024-01-02T00:00:00Z\n"
+      "# top\n# top2\na:\n    # c\n    b: 1 # inline b\n    c:\n        - 1\n        - 2\n    # "
+      "foot of a\nlist:\n"
+      "    # before first\n    - x # inline x\n    # between\n    - \"y\"\n    # after "
+      "last\nnested:\n    - k: v\n"
+      "      # in map\n      k2: v2\n    # comment on second\n    - z: 1\nempty: {}\nwhen: "
+      "2024-01-02T00:00:00Z\n"
       "f: 1\nbig: 1.2345678905e+09\ns: \"yes\"\nml: |\n    line1\n    line2\n# end of doc\n";
   auto b = load_plain(Format::kYaml, in, "in.yaml");
   ASSERT_TRUE(b.ok());
@@ -346,7 +390,8 @@ TEST(SopsYaml, TrailingCommentsOfNestedCollections) {
   // go-yaml v3 output for these trees (local oracle): the trailing comment of a sequence whose
   // last item is a map goes inside the map; of a map, at its entries' indentation.
   const char* canonical =
-      "k0_0:\n    - alpha\n    # c54\n    - x\n    # c89\n# c25\nk0_1:\n    - k: 7\n      k2: a b\n      # c77\n"
+      "k0_0:\n    - alpha\n    # c54\n    - x\n    # c89\n# c25\nk0_1:\n    - k: 7\n      k2: a "
+      "b\n      # c77\n"
       "k0_2:\n    k1_0:\n        k2_0: alpha\n        # c15\n    # c50\n";
   auto b = load_plain(Format::kYaml, canonical, "c.yaml");
   ASSERT_TRUE(b.ok());
@@ -355,10 +400,12 @@ TEST(SopsYaml, TrailingCommentsOfNestedCollections) {
 
 TEST(SopsYaml, RefusesSequencesAtTheTopAndNonStringKeys) {
   Key k;
-  auto seq = encrypt_document("- a\n", "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k));
+  auto seq =
+      encrypt_document("- a\n", "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k));
   ASSERT_FALSE(seq.ok());
   EXPECT_NE(seq.error().message.find("sequences are not supported"), std::string::npos);
-  auto key = encrypt_document("1: a\n", "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), spec_for(k));
+  auto key = encrypt_document("1: a\n", "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(),
+                              spec_for(k));
   ASSERT_FALSE(key.ok());
   EXPECT_NE(key.error().message.find("non-string key"), std::string::npos);
 }
@@ -367,7 +414,8 @@ TEST(SopsYaml, IndentComesFromTheStoreConfig) {
   Key k;
   StoreConfig cfg;
   cfg.yaml_indent = 2;
-  auto enc = encrypt_document("a:\n  b: 1\n", "t.yaml", Format::kYaml, Format::kYaml, cfg, spec_for(k));
+  auto enc =
+      encrypt_document("a:\n  b: 1\n", "t.yaml", Format::kYaml, Format::kYaml, cfg, spec_for(k));
   ASSERT_TRUE(enc.ok());
   EXPECT_NE(enc->find("\n  b: ENC["), std::string::npos);
   EXPECT_NE(enc->find("\nsops:\n  age:\n    - enc: |\n"), std::string::npos) << *enc;
@@ -375,16 +423,26 @@ TEST(SopsYaml, IndentComesFromTheStoreConfig) {
 
 TEST(SopsJson, NumbersAndLayoutFollowSops) {
   Key k;
-  const char* doc = "{\n\t\"i\": 7,\n\t\"f\": 2.5,\n\t\"big\": 1e+30,\n\t\"l\": [\n\t\ttrue,\n\t\tnull,\n\t\t\"<x>\"\n\t],\n\t\"o\": {}\n}\n";
-  auto enc = encrypt_document(doc, "t.json", Format::kJson, Format::kJson, StoreConfig(), spec_for(k));
+  const char* doc =
+      "{\n\t\"i\": 7,\n\t\"f\": 2.5,\n\t\"big\": 1e+30,\n\t\"l\": "
+      "[\n\t\ttrue,\n\t\tnull,\n\t\t\"<x>\"\n\t],\n\t\"o\": {}\n}\n";
+  auto enc =
+      encrypt_document(doc, "t.json", Format::kJson, Format::kJson, StoreConfig(), spec_for(k));
   ASSERT_TRUE(enc.ok()) << enc.error().to_string();
   EXPECT_NE(enc->find("\"i\": \"ENC[AES256_GCM,"), std::string::npos);
   EXPECT_NE(enc->find("type:int]"), std::string::npos);
-  EXPECT_NE(enc->find("\t\"sops\": {\n\t\t\"age\": [\n\t\t\t{\n\t\t\t\t\"enc\": \"-----BEGIN AGE ENCRYPTED FILE-----\\n"), std::string::npos) << *enc;
-  auto back = decrypt_document(*enc, "t.json", Format::kJson, Format::kJson, StoreConfig(), {&k.id});
+  EXPECT_NE(enc->find("\t\"sops\": {\n\t\t\"age\": [\n\t\t\t{\n\t\t\t\t\"enc\": \"-----BEGIN AGE "
+                      "ENCRYPTED FILE-----\\n"),
+            std::string::npos)
+      << *enc;
+  auto back =
+      decrypt_document(*enc, "t.json", Format::kJson, Format::kJson, StoreConfig(), {&k.id});
   ASSERT_TRUE(back.ok()) << back.error().to_string();
-  EXPECT_EQ(*back, "{\n\t\"i\": 7,\n\t\"f\": 2.5,\n\t\"big\": 1e+30,\n\t\"l\": [\n\t\ttrue,\n\t\tnull,\n\t\t\"\\u003cx\\u003e\"\n\t],\n\t\"o\": {}\n}\n");
-  auto yaml = decrypt_document(*enc, "t.json", Format::kJson, Format::kYaml, StoreConfig(), {&k.id});
+  EXPECT_EQ(*back,
+            "{\n\t\"i\": 7,\n\t\"f\": 2.5,\n\t\"big\": 1e+30,\n\t\"l\": "
+            "[\n\t\ttrue,\n\t\tnull,\n\t\t\"\\u003cx\\u003e\"\n\t],\n\t\"o\": {}\n}\n");
+  auto yaml =
+      decrypt_document(*enc, "t.json", Format::kJson, Format::kYaml, StoreConfig(), {&k.id});
   ASSERT_TRUE(yaml.ok());
   EXPECT_EQ(*yaml, "i: 7\nf: 2.5\nbig: 1e+30\nl:\n    - true\n    - null\n    - <x>\no: {}\n");
 }
@@ -392,28 +450,49 @@ TEST(SopsJson, NumbersAndLayoutFollowSops) {
 TEST(SopsDotenv, CommentsEscapesAndFlattenedMetadata) {
   Key k;
   const char* doc = "# database\nDB_URL=postgres://u:p@h/db\nMULTI=a\\nb\nSPACED = v \n";
-  auto enc = encrypt_document(doc, "t.env", Format::kDotenv, Format::kDotenv, StoreConfig(), spec_for(k));
+  auto enc =
+      encrypt_document(doc, "t.env", Format::kDotenv, Format::kDotenv, StoreConfig(), spec_for(k));
   ASSERT_TRUE(enc.ok()) << enc.error().to_string();
   EXPECT_EQ(enc->find("postgres"), std::string::npos);
-  EXPECT_NE(enc->find("\n#ENC[AES256_GCM,") == std::string::npos ? enc->find("#ENC[") : 0, std::string::npos);
+  EXPECT_NE(enc->find("\n#ENC[AES256_GCM,") == std::string::npos ? enc->find("#ENC[") : 0,
+            std::string::npos);
   EXPECT_NE(enc->find("SPACED =ENC["), std::string::npos);
-  EXPECT_NE(enc->find("\nsops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\n"), std::string::npos) << *enc;
-  EXPECT_NE(enc->find("\nsops_age__list_0__map_recipient=" + k.recipient + "\n"), std::string::npos);
+  EXPECT_NE(enc->find("\nsops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\n"),
+            std::string::npos)
+      << *enc;
+  EXPECT_NE(enc->find("\nsops_age__list_0__map_recipient=" + k.recipient + "\n"),
+            std::string::npos);
   EXPECT_NE(enc->find("\nsops_mac=ENC["), std::string::npos);
-  auto back = decrypt_document(*enc, "t.env", Format::kDotenv, Format::kDotenv, StoreConfig(), {&k.id});
+  auto back =
+      decrypt_document(*enc, "t.env", Format::kDotenv, Format::kDotenv, StoreConfig(), {&k.id});
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(*back, doc);
+}
+
+// Regression (found by fuzzing): a list index beyond long's range in flattened metadata (Go's
+// Atoi gives the largest int) overflowed the "is the list complete" check.
+TEST(SopsDotenv, Regression_HugeListIndexInMetadataIsAnError) {
+  auto r = load_encrypted(
+      Format::kDotenv,
+      "A=x\nsops_age__list_0__map_enc=x\nsops_age__list_99999999999999999999999__map_enc=x\n"
+      "sops_version=3.13.2\n",
+      "f.env");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("incomplete list"), std::string::npos) << r.error().message;
 }
 
 TEST(SopsIni, SectionsCommentsAndTheSopsSection) {
   Key k;
   const char* doc =
-      "; about the db\n[db]\nuser = admin\n; the password\npass = s3cret\n\n[other]\nkey = value with spaces\n";
+      "; about the db\n[db]\nuser = admin\n; the password\npass = s3cret\n\n[other]\nkey = value "
+      "with spaces\n";
   auto enc = encrypt_document(doc, "t.ini", Format::kIni, Format::kIni, StoreConfig(), spec_for(k));
   ASSERT_TRUE(enc.ok()) << enc.error().to_string();
   EXPECT_EQ(enc->find("s3cret"), std::string::npos);
   EXPECT_NE(enc->find("\n[sops]\n"), std::string::npos);
-  EXPECT_NE(enc->find("age__list_0__map_enc       = -----BEGIN AGE ENCRYPTED FILE-----\\n"), std::string::npos) << *enc;
+  EXPECT_NE(enc->find("age__list_0__map_enc       = -----BEGIN AGE ENCRYPTED FILE-----\\n"),
+            std::string::npos)
+      << *enc;
   auto back = decrypt_document(*enc, "t.ini", Format::kIni, Format::kIni, StoreConfig(), {&k.id});
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(*back, doc);
@@ -454,11 +533,14 @@ TEST(SopsBinary, AnyBytesRoundTripThroughTheJsonEnvelope) {
   Key k;
   std::string bytes;
   for (int i = 0; i < 512; ++i) bytes.push_back(char(i * 7));
-  auto enc = encrypt_document(bytes, "blob.bin", Format::kBinary, Format::kBinary, StoreConfig(), spec_for(k));
+  auto enc = encrypt_document(bytes, "blob.bin", Format::kBinary, Format::kBinary, StoreConfig(),
+                              spec_for(k));
   ASSERT_TRUE(enc.ok()) << enc.error().to_string();
   EXPECT_EQ(enc->rfind("{\n\t\"data\": \"ENC[AES256_GCM,", 0), 0u);
-  EXPECT_EQ(enc->find("unencrypted_suffix"), std::string::npos);  // single-value stores have no rule
-  auto back = decrypt_document(*enc, "blob.bin", Format::kBinary, Format::kBinary, StoreConfig(), {&k.id});
+  EXPECT_EQ(enc->find("unencrypted_suffix"),
+            std::string::npos);  // single-value stores have no rule
+  auto back =
+      decrypt_document(*enc, "blob.bin", Format::kBinary, Format::kBinary, StoreConfig(), {&k.id});
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(*back, bytes);
 }
@@ -473,18 +555,21 @@ TEST(SopsKeyGroups, ShamirNeedsTheThresholdOfGroups) {
   EXPECT_NE(enc->find("    key_groups:\n        - age:\n"), std::string::npos) << *enc;
   EXPECT_NE(enc->find("          hc_vault: []\n"), std::string::npos);
   EXPECT_NE(enc->find("    shamir_threshold: 2\n"), std::string::npos);
-  auto two = decrypt_document(*enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {&a.id, &c.id});
+  auto two =
+      decrypt_document(*enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {&a.id, &c.id});
   ASSERT_TRUE(two.ok()) << two.error().to_string();
   EXPECT_EQ(*two, "x: \"y\"\n");  // go-yaml v3 quotes the YAML 1.1 boolean y
   auto one = decrypt_document(*enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {&b.id});
   ASSERT_FALSE(one.ok());
-  EXPECT_NE(one.error().message.find("1 of 2 required key groups"), std::string::npos) << one.error().message;
+  EXPECT_NE(one.error().message.find("1 of 2 required key groups"), std::string::npos)
+      << one.error().message;
 }
 
 TEST(SopsRotate, NewDataKeyAndRecipientChanges) {
   Key a, b;
   std::string enc = encrypt_yaml("s: v\n", a);
-  auto rot = rotate_document(enc, "t.yaml", Format::kYaml, StoreConfig(), {&a.id}, {b.recipient}, {a.recipient});
+  auto rot = rotate_document(enc, "t.yaml", Format::kYaml, StoreConfig(), {&a.id}, {b.recipient},
+                             {a.recipient});
   ASSERT_TRUE(rot.ok()) << rot.error().to_string();
   EXPECT_NE(enc_of(*rot, "s"), enc_of(enc, "s"));
   EXPECT_EQ(rot->find(a.recipient), std::string::npos);
@@ -499,7 +584,8 @@ TEST(SopsUpdateKeys, RewrapsForTheRuleWithoutTouchingValues) {
   std::string enc = encrypt_yaml("s: v\n", a);
   CreationRule rule;
   rule.key_groups = {{a.recipient, b.recipient}};
-  auto plan = plan_update_keys(load_encrypted(Format::kYaml, enc, "t.yaml")->value().metadata, rule, 0);
+  auto plan =
+      plan_update_keys(load_encrypted(Format::kYaml, enc, "t.yaml")->value().metadata, rule, 0);
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->added.size(), 1u);
   EXPECT_EQ(plan->added[0], "group 0: " + b.recipient);
@@ -526,7 +612,8 @@ TEST(SopsEdit, UnchangedValuesKeepTheirCiphertext) {
   ASSERT_TRUE(d.ok());
   auto edited = load_plain(Format::kYaml, "a: one\nb: three\n", "t.yaml");
   ASSERT_TRUE(edited.ok());
-  auto out = encrypt(std::move(*edited), d->metadata, d->data_key, Format::kYaml, StoreConfig(), &d->stash);
+  auto out = encrypt(std::move(*edited), d->metadata, d->data_key, Format::kYaml, StoreConfig(),
+                     &d->stash);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(enc_of(*out, "a"), enc_of(enc, "a"));
   EXPECT_NE(enc_of(*out, "b"), enc_of(enc, "b"));
@@ -571,14 +658,17 @@ TEST(SopsConfig, FirstMatchingRuleRelativeToTheConfigDirectory) {
   // Relative to the config's directory: "prod/" does not match /other/prod/…'s prefix.
   auto none = rule_for_file(*c, "/elsewhere/prod/db.yaml");
   ASSERT_FALSE(none.ok());
-  EXPECT_NE(none.error().message.find("no matching creation rules found for /elsewhere/prod/db.yaml"), std::string::npos);
+  EXPECT_NE(
+      none.error().message.find("no matching creation rules found for /elsewhere/prod/db.yaml"),
+      std::string::npos);
   auto pgp = rule_for_file(*c, "/repo/legacy/a.yaml");
   ASSERT_FALSE(pgp.ok());
   EXPECT_NE(pgp.error().message.find("pgp"), std::string::npos);
 }
 
 TEST(SopsConfig, BadRulesAreErrorsWithPositions) {
-  auto two = parse_config("creation_rules:\n  - encrypted_regex: a\n    unencrypted_suffix: b\n", "c.yaml");
+  auto two = parse_config("creation_rules:\n  - encrypted_regex: a\n    unencrypted_suffix: b\n",
+                          "c.yaml");
   ASSERT_FALSE(two.ok());
   EXPECT_EQ(two.error().file, "c.yaml");
   EXPECT_GT(two.error().line, 0);
@@ -624,18 +714,21 @@ TEST(SopsIdentities, DefaultKeyFileAndEncryptedKeyFiles) {
   age::ScryptRecipient r(SecretBytes(std::string("pw")), 10);
   auto enc = age::encrypt_string(a.id.to_string() + "\n", {&r}, true);
   ASSERT_TRUE(enc.ok());
-  auto ids = parse_identity_text(*enc, false, [] { return core::Result<SecretBytes>(SecretBytes(std::string("pw"))); });
+  auto ids = parse_identity_text(
+      *enc, false, [] { return core::Result<SecretBytes>(SecretBytes(std::string("pw"))); });
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   EXPECT_EQ(ids->size(), 1u);
 }
 
 TEST(SopsIdentities, FluxSecretKeysEndingInAgekey) {
   Key a;
-  auto ids = identities_from_secret({{"age.agekey", a.id.to_string() + "\n"}, {"other", "ignored"}});
+  auto ids =
+      identities_from_secret({{"age.agekey", a.id.to_string() + "\n"}, {"other", "ignored"}});
   ASSERT_TRUE(ids.ok());
   ASSERT_EQ(ids->size(), 1u);
   std::string enc = encrypt_yaml("a: b\n", a);
-  auto back = decrypt_document(enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(), {(*ids)[0].get()});
+  auto back = decrypt_document(enc, "t.yaml", Format::kYaml, Format::kYaml, StoreConfig(),
+                               {(*ids)[0].get()});
   EXPECT_TRUE(back.ok());
 }
 
