@@ -882,7 +882,11 @@ void Emitter::write_folded(std::string_view v, const std::string& line_comment) 
         write_indent();
         leading_spaces = is_blank(v, i);
       }
-      if (!breaks && is_space(v, i) && !is_space(v, i + 1) && column_ > best_width_) {
+      // A more-indented line (leading blank) is kept as it is: folding it would insert a line
+      // that is not more-indented, which reads back as a different value. libyaml folds it
+      // anyway (and so corrupts such scalars); go-yaml inherits that.
+      if (!breaks && !leading_spaces && is_space(v, i) && !is_space(v, i + 1) &&
+          column_ > best_width_) {
         write_indent();
         i += 1;
       } else {

@@ -348,6 +348,19 @@ TEST(YamlWriteRegression, FoldedScalarWithMoreIndentedLines) {
   expect_round_trip("- >-\n  folded\n    more indented\n  back\n", YamlStyle());
 }
 
+TEST(YamlWriteRegression, LongMoreIndentedLineInAFoldedScalarIsNotFolded) {
+  // Found by the yaml fuzzer: folding " long: …" past the width made its tail a line of its own
+  // that is not more-indented, and the value read back differently.
+  const std::string src =
+      "- >-\n  folded\n   long: this is a rather long plain scalar that goes on and on and on "
+      "past the eighty column limit for sure\n  back\n";
+  expect_round_trip(src, YamlStyle());
+  auto d = parse_yaml(src);
+  EXPECT_NE(write_yaml(*d).find("   long: this is a rather long plain scalar that goes on and on "
+                                "and on past the eighty column limit for sure\n"),
+            std::string::npos);
+}
+
 TEST(YamlWriteRegression, BlockIndentationIndicatorUnderV3Layout) {
   // A literal starting with a blank line needs an indentation indicator; under go-yaml v3's
   // layout the content of a "- " item sits 2 columns in, not `indent`.
