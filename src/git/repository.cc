@@ -207,10 +207,12 @@ core::Result<std::map<std::string, std::string>> list_remote(const FetchOptions&
   if (git_remote_create_detached(&remote.p, o.url.c_str()) != 0) {
     return core::Error(last_error("invalid repository URL " + o.url));
   }
-  git_remote_callbacks cb = GIT_REMOTE_CALLBACKS_INIT;
+  git_remote_callbacks cb;
+  git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
   set_callbacks(cb, st);
   Headers headers(o.credentials);
-  git_proxy_options proxy = GIT_PROXY_OPTIONS_INIT;
+  git_proxy_options proxy;
+  git_proxy_options_init(&proxy, GIT_PROXY_OPTIONS_VERSION);
   if (git_remote_connect(remote.p, GIT_DIRECTION_FETCH, &cb, &proxy, &headers.arr) != 0) {
     std::string msg = last_error("cannot reach " + o.url);
     if (!st.host_key_error.empty()) msg = "cannot reach " + o.url + ": " + st.host_key_error;
@@ -351,7 +353,8 @@ core::Result<Commit> checkout(const FetchOptions& o, const std::string& cache_di
   if (git_remote_create_anonymous(&remote.p, repo.p, o.url.c_str()) != 0) {
     return core::Error(last_error("invalid repository URL " + o.url));
   }
-  git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+  git_fetch_options fo;
+  git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
   set_callbacks(fo.callbacks, st);
   Headers headers(o.credentials);
   fo.custom_headers = headers.arr;

@@ -149,5 +149,39 @@ TEST(CliLocalCluster, ApiserverRefusesNonLoopbackWithoutTls) {
   EXPECT_NE(r.err.find("requires --tls-cert-file, --tls-key-file and --token"), std::string::npos) << r.err;
 }
 
+// libcurl, libgit2 and libarchive are opened on first use (src/core/dynlib.h). The loader's
+// own trace (LD_DEBUG=files) shows which libraries a command really opens: none of the three for
+// local work, libcurl as soon as a command talks to an API server.
+TEST(Cli, LocalCommandsDoNotLoadTheNetworkGitOrArchiveLibraries) {
+  test::TempDir dir;
+  dir.write("k/kustomization.yaml",
+            "resources: [cm.yaml]\nconfigMapGenerator:\n- name: gen\n  literals: [a=b]\n");
+  dir.write("k/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n");
+  dir.write("chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n");
+  dir.write("chart/templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n");
+  for (const std::string& cmd : {"kustomize build " + dir.file("k"),
+                                 "helm template rel " + dir.file("chart"),
+                                 "age keygen -o " + dir.file("key.txt")}) {
+    auto r = test::run("LD_DEBUG=files " + kBin + " " + cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0);
+    EXPECT_NE(r.err.find("libyaml-0.so"), std::string::npos) << "LD_DEBUG gave no trace";
+    for (const char* lib : {"libcurl.so", "libgit2.so", "libarchive.so"}) {
+      EXPECT_EQ(r.err.find(lib), std::string::npos) << cmd << " loaded " << lib;
+    }
+  }
+  // Talking to an API server (here: nothing listens on port 1) loads libcurl and reports the
+  // connection failure, not a loading failure.
+  dir.write("kubeconfig",
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+            "    server: http://127.0.0.1:1\ncontexts:\n- name: c\n  context:\n    cluster: c\n"
+            "    user: u\nusers:\n- name: u\n  user: {}\ncurrent-context: c\n");
+  auto r = test::run("LD_DEBUG=files " + kBin + " --kubeconfig " + dir.file("kubeconfig") +
+                     " get kustomizations -A");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("libcurl.so"), std::string::npos);
+  EXPECT_EQ(r.err.find("cannot load"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace oc::cli
