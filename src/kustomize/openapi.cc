@@ -10,6 +10,12 @@ namespace {
 
 #include "kustomize/openapi_v1212.inc"
 
+std::string builtin_text() {
+  std::string text;
+  for (const char* chunk : kBuiltinSchemaChunks) text += chunk;
+  return text;
+}
+
 std::string type_key(std::string_view api_version, std::string_view kind) {
   std::string k(api_version);
   k.push_back(' ');
@@ -147,9 +153,29 @@ core::Status OpenApiSchema::load(const core::Node& doc) {
 
 const OpenApiSchema& OpenApiSchema::builtin() {
   static const OpenApiSchema* schema = [] {
-    std::string text;
-    for (const char* chunk : kBuiltinSchemaChunks) text += chunk;
-    auto doc = core::parse_json(text);
+    // gen_openapi.py writes the scope table as the document's last member, a flat object:
+    // {"definitions":{…},"x-namespaced":{"apps/v1 Deployment":true,…}}.
+    std::string text = builtin_text();
+    constexpr std::string_view kMember = "\"x-namespaced\":";
+    size_t at = text.rfind(kMember), end = text.rfind('}');
+    auto* s = new OpenApiSchema();
+    s->scopes_only_ = true;
+    if (at == std::string::npos || end == std::string::npos || end < at) return s;
+    auto table = core::parse_json(std::string_view(text).substr(at + kMember.size(),
+                                                               end - at - kMember.size()));
+    if (table.ok() && table->is_mapping()) {
+      for (const auto& e : table->entries()) {
+        s->namespaced_[e.key.text()] = e.value.text() == "true";
+      }
+    }
+    return s;
+  }();
+  return *schema;
+}
+
+const OpenApiSchema& OpenApiSchema::builtin_structure() {
+  static const OpenApiSchema* schema = [] {
+    auto doc = core::parse_json(builtin_text());
     auto* s = new OpenApiSchema();
     if (doc.ok()) (void)s->load(*doc);
     return s;
@@ -165,6 +191,7 @@ core::Result<std::shared_ptr<const OpenApiSchema>> OpenApiSchema::parse(const co
 
 const SchemaNode* OpenApiSchema::for_type(std::string_view api_version,
                                           std::string_view kind) const {
+  if (scopes_only_) return builtin_structure().for_type(api_version, kind);
   auto it = by_type_.find(type_key(api_version, kind));
   return it == by_type_.end() ? nullptr : it->second;
 }
