@@ -40,35 +40,45 @@ std::string base64_encode(std::string_view s, Base64 a) {
 }
 
 std::optional<std::string> base64_decode(std::string_view text, Base64 a) {
-  const char* k = alphabet_of(a);
-  int8_t rev[256];
-  for (auto& r : rev) r = -1;
-  for (int i = 0; i < 64; ++i) rev[uint8_t(k[i])] = int8_t(i);
+  // Reverse alphabets, built once: -1 marks a byte outside the alphabet.
+  struct Reverse {
+    int8_t v[256];
+    explicit Reverse(const char* k) {
+      for (auto& r : v) r = -1;
+      for (int i = 0; i < 64; ++i) v[uint8_t(k[i])] = int8_t(i);
+    }
+  };
+  static const Reverse kStdRev(alphabet_of(Base64::kStd)), kUrlRev(alphabet_of(Base64::kUrl));
+  const int8_t* rev = (a == Base64::kStd || a == Base64::kRawStd) ? kStdRev.v : kUrlRev.v;
+  // Line breaks are skipped (PEM-style wrapping); most inputs have none and are read in place.
   std::string clean;
-  clean.reserve(text.size());
-  for (char c : text) {
-    if (c != '\r' && c != '\n') clean.push_back(c);
+  if (text.find_first_of("\r\n") != std::string_view::npos) {
+    clean.reserve(text.size());
+    for (char c : text) {
+      if (c != '\r' && c != '\n') clean.push_back(c);
+    }
+    text = clean;
   }
   size_t pad = 0;
   if (padded(a)) {
-    if (clean.size() % 4 != 0) return std::nullopt;
-    while (pad < 2 && !clean.empty() && clean[clean.size() - 1 - pad] == '=') ++pad;
-  } else if (clean.size() % 4 == 1) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    while (pad < 2 && !text.empty() && text[text.size() - 1 - pad] == '=') ++pad;
+  } else if (text.size() % 4 == 1) {
     return std::nullopt;
   }
-  size_t n = clean.size() - pad;
-  std::string out;
-  out.reserve(n * 3 / 4);
+  size_t n = text.size() - pad;
+  std::string out(n * 6 / 8, '\0');
+  char* o = out.data();
   uint32_t buf = 0;
   int bits = 0;
   for (size_t i = 0; i < n; ++i) {
-    int8_t v = rev[uint8_t(clean[i])];
+    int8_t v = rev[uint8_t(text[i])];
     if (v < 0) return std::nullopt;
     buf = (buf << 6) | uint32_t(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(char((buf >> bits) & 0xFF));
+      *o++ = char((buf >> bits) & 0xFF);
     }
   }
   return out;

@@ -28,28 +28,34 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   struct stat st;
   if (::fstat(f.fd, &st) != 0) return sys_error(path, "cannot stat");
   if (S_ISDIR(st.st_mode)) return Error("is a directory", path);
-  std::string data;
-  if (st.st_size > 0) {
-    if (size_t(st.st_size) > max_bytes) {
-      return Error("file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                       std::to_string(max_bytes),
-                   path);
-    }
-    data.reserve(size_t(st.st_size));
+  if (st.st_size > 0 && size_t(st.st_size) > max_bytes) {
+    return Error("file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
+                     std::to_string(max_bytes),
+                 path);
   }
-  char buf[65536];
+  // Read straight into the string: its size from fstat (one spare byte to see the end in the
+  // same read), growing only for files that change size or report none (/proc, pipes).
+  std::string data(st.st_size > 0 ? size_t(st.st_size) + 1 : 65536, '\0');
+  size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(f.fd, buf, sizeof buf);
+    if (used == data.size()) {
+      if (data.size() > max_bytes) {
+        return Error("file is over the limit of " + std::to_string(max_bytes) + " bytes", path);
+      }
+      data.resize(data.size() * 2);
+    }
+    ssize_t n = ::read(f.fd, data.data() + used, data.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       return sys_error(path, "cannot read");
     }
     if (n == 0) break;
-    data.append(buf, size_t(n));
-    if (data.size() > max_bytes) {
-      return Error("file is over the limit of " + std::to_string(max_bytes) + " bytes", path);
-    }
+    used += size_t(n);
   }
+  if (used > max_bytes) {
+    return Error("file is over the limit of " + std::to_string(max_bytes) + " bytes", path);
+  }
+  data.resize(used);
   return data;
 }
 

@@ -609,7 +609,10 @@ bool HelmIgnore::ignored(const std::string& path, bool is_dir) const {
 
 namespace {
 
-core::Status walk_dir(const fs::path& root, const fs::path& dir, const HelmIgnore& rules,
+// `rel` is dir's path relative to the chart root ("" for the root), built lexically like Go's
+// filepath.Rel on Helm's walk (fs::relative would canonicalise both paths, a readlink per path
+// component for every file).
+core::Status walk_dir(const std::string& rel_dir, const fs::path& dir, const HelmIgnore& rules,
                       const LoadOptions& opts, std::vector<ChartFile>* out, int depth) {
   if (depth > 64) return core::Error("directory nesting too deep under " + dir.string());
   std::vector<fs::directory_entry> entries;
@@ -619,11 +622,12 @@ core::Status walk_dir(const fs::path& root, const fs::path& dir, const HelmIgnor
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
   for (const auto& e : entries) {
-    std::string rel = fs::relative(e.path(), root, ec).generic_string();
+    std::string name = e.path().filename().string();
+    std::string rel = rel_dir.empty() ? name : rel_dir + "/" + name;
     bool is_dir = e.is_directory(ec);
     if (is_dir) {
       if (rules.ignored(rel, true)) continue;
-      OC_TRY(walk_dir(root, e.path(), rules, opts, out, depth + 1));
+      OC_TRY(walk_dir(rel, e.path(), rules, opts, out, depth + 1));
       continue;
     }
     if (rules.ignored(rel, false)) continue;
@@ -736,7 +740,7 @@ core::Result<std::shared_ptr<const Chart>> load_chart(const std::string& path,
       rules = std::move(*r);
     }
     std::vector<ChartFile> files;
-    if (auto st = walk_dir(p, p, rules, opts, &files, 0); !st.ok()) return st.error();
+    if (auto st = walk_dir("", p, rules, opts, &files, 0); !st.ok()) return st.error();
     return load_chart_files(std::move(files), opts);
   }
   if (!fs::exists(p, ec)) return core::Error("path \"" + path + "\" not found");
