@@ -4,6 +4,7 @@
 // repository, namespace and object names.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ struct Child {
   void spawn(const std::vector<std::string>& argv, const std::string& log) {
     pid = ::fork();
     if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
       FILE* f = std::fopen(log.c_str(), "a");
       if (f) {
         ::dup2(fileno(f), 1);

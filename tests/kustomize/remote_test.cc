@@ -3,6 +3,7 @@
 // with kubectl kustomize when present); HttpFetcher alone refuses git URLs and says so.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@ class LocalHttpServer {
     if (::pipe(fds) != 0) return;
     pid_ = ::fork();
     if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       ::execlp("python3", "python3", "-c",
