@@ -30,6 +30,7 @@ GROUPS = [
     ("scheduling/v1", "k8s.io.api.scheduling.v1"),
     ("autoscaling/v1", "k8s.io.api.autoscaling.v1"),
     ("autoscaling/v2", "k8s.io.api.autoscaling.v2"),
+    ("authentication/v1", "k8s.io.api.authentication.v1"),
 ]
 META = ("pkg/apis/meta/v1", "k8s.io.apimachinery.pkg.apis.meta.v1")
 
@@ -56,6 +57,7 @@ ROOTS = [
     ("networking.k8s.io/v1", "Ingress", "networking/v1"),
     ("autoscaling/v1", "HorizontalPodAutoscaler", "autoscaling/v1"),
     ("autoscaling/v2", "HorizontalPodAutoscaler", "autoscaling/v2"),
+    ("authentication.k8s.io/v1", "TokenRequest", "authentication/v1"),  # kubectl create token
 
     ("v1", "Event", "core/v1"),
     ("v1", "LimitRange", "core/v1"),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -222,6 +223,9 @@ struct Api::Impl {
       if (r.status_subresource) sub("status", r.kind, "", "", {"get", "patch", "update"});
       if (r.scale_subresource) sub("scale", "Scale", "autoscaling", "v1", {"get", "patch", "update"});
       if (r.group.empty() && r.resource == "namespaces") sub("finalize", "Namespace", "", "", {"update"});
+      if (r.group.empty() && r.resource == "serviceaccounts") {
+        sub("token", "TokenRequest", "authentication.k8s.io", "v1", {"create"});
+      }
     }
     if (!found) {
       return json_response(404, R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404})");
@@ -324,6 +328,10 @@ struct Api::Impl {
         if (!t.res.scale_subresource) return error_response(not_found_resource());
         if (m == "GET") return get_scale(t);
         if (m == "PUT" || m == "PATCH") return update_scale(req, t);
+        return error_response(method_not_allowed("the server does not allow this method on the requested resource"));
+      }
+      if (t.sub == "token" && t.res.group.empty() && t.res.resource == "serviceaccounts") {
+        if (m == "POST") return create_token(req, t);
         return error_response(method_not_allowed("the server does not allow this method on the requested resource"));
       }
       if (t.sub == "finalize" && t.res.group.empty() && t.res.resource == "namespaces" && m == "PUT") {
@@ -1252,6 +1260,92 @@ struct Api::Impl {
     }
     s["status"] = std::move(status);
     return s;
+  }
+
+  // POST serviceaccounts/<name>/token: a TokenRequest (authentication.k8s.io/v1), what
+  // `kubectl create token` sends. The answer has the shape and claims of a real API server's
+  // bound token (iss, sub, aud, exp, iat, nbf, jti, kubernetes.io), but it is not signed
+  // ("alg":"none"): this server does not authenticate requests (or only by its one --token), has
+  // no service-account signing key and does not serve OIDC discovery. Nothing is stored.
+  Response create_token(const Request& req, const Target& t) {
+    Node body;
+    ApiError err;
+    if (!parse_body(req, body, err)) return error_response(err);
+    Node sa;
+    int64_t rv;
+    if (!read_current(t, sa, rv, err)) return error_response(err);
+    static const ResourceInfo kTokenRequest = [] {
+      ResourceInfo r;
+      r.group = "authentication.k8s.io";
+      r.version = "v1";
+      r.resource = "tokenrequests";
+      r.kind = "TokenRequest";
+      return r;
+    }();
+    int64_t seconds = 3600;
+    if (const Node* e = at(body, {"spec", "expirationSeconds"}); e && !e->is_null()) {
+      auto v = core::resolve(*e, core::Schema::kYaml12);
+      if (!v.ok() || v->type != core::Scalar::Type::kInt) {
+        return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: Invalid value: must be an integer"));
+      }
+      seconds = v->i;
+      // The limits of the API server's validation (ValidateTokenRequest).
+      if (seconds < 600) {
+        return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: Invalid value: " + std::to_string(seconds) + ": may not specify a duration less than 10 minutes"));
+      }
+      if (seconds > (int64_t(1) << 32)) {
+        return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: Invalid value: " + std::to_string(seconds) + ": may not specify a duration larger than 2^32 seconds"));
+      }
+    }
+    const std::string issuer = "https://kubernetes.default.svc.cluster.local";
+    Node audiences = Node::sequence();
+    if (const Node* a = at(body, {"spec", "audiences"}); a && a->is_sequence()) {
+      for (const auto& x : a->items()) audiences.push_back(Node::string(x.text()));
+    }
+    if (audiences.items().empty()) audiences.push_back(Node::string(issuer));
+    int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    Node claims = Node::mapping();
+    claims["aud"] = audiences;
+    claims["exp"] = Node::integer(now + seconds);
+    claims["iat"] = Node::integer(now);
+    claims["iss"] = Node::string(issuer);
+    claims["jti"] = Node::string(new_uid());
+    Node account = Node::mapping();
+    account["name"] = Node::string(t.name);
+    account["uid"] = Node::string(text(sa, {"metadata", "uid"}));
+    Node k8s = Node::mapping();
+    k8s["namespace"] = Node::string(t.ns);
+    k8s["serviceaccount"] = std::move(account);
+    claims["kubernetes.io"] = std::move(k8s);
+    claims["nbf"] = Node::integer(now);
+    claims["sub"] = Node::string("system:serviceaccount:" + t.ns + ":" + t.name);
+    std::string token = core::base64_encode(R"({"alg":"none","typ":"JWT"})", core::Base64::kRawUrl) +
+                        "." + core::base64_encode(to_json(claims), core::Base64::kRawUrl) + ".";
+    Node meta = Node::mapping();
+    meta["name"] = Node::string(t.name);
+    meta["namespace"] = Node::string(t.ns);
+    meta["creationTimestamp"] = Node::string(now_rfc3339());
+    Node spec = Node::mapping();
+    spec["audiences"] = std::move(audiences);
+    spec["expirationSeconds"] = Node::integer(seconds);
+    const Node* bound = at(body, {"spec", "boundObjectRef"});
+    spec["boundObjectRef"] = bound ? *bound : Node::null();
+    std::time_t exp = std::time_t(now + seconds);
+    std::tm tm{};
+    gmtime_r(&exp, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    Node status = Node::mapping();
+    status["token"] = Node::string(token);
+    status["expirationTimestamp"] = Node::string(when);
+    Node out = Node::mapping();
+    out["kind"] = Node::string("TokenRequest");
+    out["apiVersion"] = Node::string("authentication.k8s.io/v1");
+    out["metadata"] = std::move(meta);
+    out["spec"] = std::move(spec);
+    out["status"] = std::move(status);
+    return json_response(201, to_json(out));
   }
 
   Response get_scale(const Target& t) {

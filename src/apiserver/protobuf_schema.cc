@@ -1145,18 +1145,34 @@ const Field kFields[] = {
     {3, "lastTransitionTime", Type::kTime, O, Type::kString, 0},
     {4, "reason", Type::kString, O, Type::kString, 0},
     {5, "message", Type::kString, O, Type::kString, 0},
+    // k8s.io.api.authentication.v1.TokenRequest
+    {1, "metadata", Type::kMessage, O, Type::kString, 1},
+    {2, "spec", Type::kMessage, 0, Type::kString, 222},
+    {3, "status", Type::kMessage, O, Type::kString, 224},
+    // k8s.io.api.authentication.v1.TokenRequestSpec
+    {1, "audiences", Type::kString, R, Type::kString, 0},
+    {4, "expirationSeconds", Type::kInt64, P, Type::kString, 0},
+    {3, "boundObjectRef", Type::kMessage, P, Type::kString, 223},
+    // k8s.io.api.authentication.v1.BoundObjectReference
+    {1, "kind", Type::kString, O, Type::kString, 0},
+    {2, "apiVersion", Type::kString, O, Type::kString, 0},
+    {3, "name", Type::kString, O, Type::kString, 0},
+    {4, "uid", Type::kString, O, Type::kString, 0},
+    // k8s.io.api.authentication.v1.TokenRequestStatus
+    {1, "token", Type::kString, 0, Type::kString, 0},
+    {2, "expirationTimestamp", Type::kTime, 0, Type::kString, 0},
     // k8s.io.api.core.v1.Event
     {1, "metadata", Type::kMessage, 0, Type::kString, 1},
     {2, "involvedObject", Type::kMessage, 0, Type::kString, 10},
     {3, "reason", Type::kString, O, Type::kString, 0},
     {4, "message", Type::kString, O, Type::kString, 0},
-    {5, "source", Type::kMessage, O, Type::kString, 222},
+    {5, "source", Type::kMessage, O, Type::kString, 226},
     {6, "firstTimestamp", Type::kTime, O, Type::kString, 0},
     {7, "lastTimestamp", Type::kTime, O, Type::kString, 0},
     {8, "count", Type::kInt32, O, Type::kString, 0},
     {9, "type", Type::kString, O, Type::kString, 0},
     {10, "eventTime", Type::kMicroTime, O, Type::kString, 0},
-    {11, "series", Type::kMessage, P | O, Type::kString, 223},
+    {11, "series", Type::kMessage, P | O, Type::kString, 227},
     {12, "action", Type::kString, O, Type::kString, 0},
     {13, "related", Type::kMessage, P | O, Type::kString, 10},
     {14, "reportingComponent", Type::kString, 0, Type::kString, 0},
@@ -1169,9 +1185,9 @@ const Field kFields[] = {
     {2, "lastObservedTime", Type::kMicroTime, O, Type::kString, 0},
     // k8s.io.api.core.v1.LimitRange
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "spec", Type::kMessage, O, Type::kString, 225},
+    {2, "spec", Type::kMessage, O, Type::kString, 229},
     // k8s.io.api.core.v1.LimitRangeSpec
-    {1, "limits", Type::kMessage, R, Type::kString, 226},
+    {1, "limits", Type::kMessage, R, Type::kString, 230},
     // k8s.io.api.core.v1.LimitRangeItem
     {1, "type", Type::kString, 0, Type::kString, 0},
     {2, "max", Type::kMap, O, Type::kQuantity, 0},
@@ -1182,16 +1198,16 @@ const Field kFields[] = {
     // k8s.io.api.core.v1.PersistentVolumeClaim
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
     {2, "spec", Type::kMessage, O, Type::kString, 68},
-    {3, "status", Type::kMessage, O, Type::kString, 228},
+    {3, "status", Type::kMessage, O, Type::kString, 232},
     // k8s.io.api.core.v1.PersistentVolumeClaimStatus
     {1, "phase", Type::kString, O, Type::kString, 0},
     {2, "accessModes", Type::kString, R | O, Type::kString, 0},
     {3, "capacity", Type::kMap, O, Type::kQuantity, 0},
-    {4, "conditions", Type::kMessage, R | O, Type::kString, 229},
+    {4, "conditions", Type::kMessage, R | O, Type::kString, 233},
     {5, "allocatedResources", Type::kMap, O, Type::kQuantity, 0},
     {7, "allocatedResourceStatuses", Type::kMap, O, Type::kString, 0},
     {8, "currentVolumeAttributesClassName", Type::kString, P | O, Type::kString, 0},
-    {9, "modifyVolumeStatus", Type::kMessage, P | O, Type::kString, 230},
+    {9, "modifyVolumeStatus", Type::kMessage, P | O, Type::kString, 234},
     // k8s.io.api.core.v1.PersistentVolumeClaimCondition
     {1, "type", Type::kString, 0, Type::kString, 0},
     {2, "status", Type::kString, 0, Type::kString, 0},
@@ -1204,11 +1220,11 @@ const Field kFields[] = {
     {2, "status", Type::kString, 0, Type::kString, 0},
     // k8s.io.api.core.v1.Endpoints
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "subsets", Type::kMessage, R | O, Type::kString, 232},
+    {2, "subsets", Type::kMessage, R | O, Type::kString, 236},
     // k8s.io.api.core.v1.EndpointSubset
-    {1, "addresses", Type::kMessage, R | O, Type::kString, 233},
-    {2, "notReadyAddresses", Type::kMessage, R | O, Type::kString, 233},
-    {3, "ports", Type::kMessage, R | O, Type::kString, 234},
+    {1, "addresses", Type::kMessage, R | O, Type::kString, 237},
+    {2, "notReadyAddresses", Type::kMessage, R | O, Type::kString, 237},
+    {3, "ports", Type::kMessage, R | O, Type::kString, 238},
     // k8s.io.api.core.v1.EndpointAddress
     {1, "ip", Type::kString, 0, Type::kString, 0},
     {3, "hostname", Type::kString, O, Type::kString, 0},
@@ -1221,23 +1237,23 @@ const Field kFields[] = {
     {4, "appProtocol", Type::kString, P | O, Type::kString, 0},
     // k8s.io.api.apps.v1.StatefulSet
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "spec", Type::kMessage, O, Type::kString, 236},
-    {3, "status", Type::kMessage, O, Type::kString, 241},
+    {2, "spec", Type::kMessage, O, Type::kString, 240},
+    {3, "status", Type::kMessage, O, Type::kString, 245},
     // k8s.io.api.apps.v1.StatefulSetSpec
     {1, "replicas", Type::kInt32, P | O, Type::kString, 0},
     {2, "selector", Type::kMessage, P, Type::kString, 62},
     {3, "template", Type::kMessage, 0, Type::kString, 148},
-    {4, "volumeClaimTemplates", Type::kMessage, R | O, Type::kString, 227},
+    {4, "volumeClaimTemplates", Type::kMessage, R | O, Type::kString, 231},
     {5, "serviceName", Type::kString, 0, Type::kString, 0},
     {6, "podManagementPolicy", Type::kString, O, Type::kString, 0},
-    {7, "updateStrategy", Type::kMessage, O, Type::kString, 237},
+    {7, "updateStrategy", Type::kMessage, O, Type::kString, 241},
     {8, "revisionHistoryLimit", Type::kInt32, P | O, Type::kString, 0},
     {9, "minReadySeconds", Type::kInt32, O, Type::kString, 0},
-    {10, "persistentVolumeClaimRetentionPolicy", Type::kMessage, P | O, Type::kString, 239},
-    {11, "ordinals", Type::kMessage, P | O, Type::kString, 240},
+    {10, "persistentVolumeClaimRetentionPolicy", Type::kMessage, P | O, Type::kString, 243},
+    {11, "ordinals", Type::kMessage, P | O, Type::kString, 244},
     // k8s.io.api.apps.v1.StatefulSetUpdateStrategy
     {1, "type", Type::kString, O, Type::kString, 0},
-    {2, "rollingUpdate", Type::kMessage, P | O, Type::kString, 238},
+    {2, "rollingUpdate", Type::kMessage, P | O, Type::kString, 242},
     // k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy
     {1, "partition", Type::kInt32, P | O, Type::kString, 0},
     {2, "maxUnavailable", Type::kIntOrString, P | O, Type::kString, 0},
@@ -1255,7 +1271,7 @@ const Field kFields[] = {
     {6, "currentRevision", Type::kString, O, Type::kString, 0},
     {7, "updateRevision", Type::kString, O, Type::kString, 0},
     {9, "collisionCount", Type::kInt32, P | O, Type::kString, 0},
-    {10, "conditions", Type::kMessage, R | O, Type::kString, 242},
+    {10, "conditions", Type::kMessage, R | O, Type::kString, 246},
     {11, "availableReplicas", Type::kInt32, 0, Type::kString, 0},
     // k8s.io.api.apps.v1.StatefulSetCondition
     {1, "type", Type::kString, 0, Type::kString, 0},
@@ -1265,17 +1281,17 @@ const Field kFields[] = {
     {5, "message", Type::kString, O, Type::kString, 0},
     // k8s.io.api.apps.v1.DaemonSet
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "spec", Type::kMessage, O, Type::kString, 244},
-    {3, "status", Type::kMessage, O, Type::kString, 247},
+    {2, "spec", Type::kMessage, O, Type::kString, 248},
+    {3, "status", Type::kMessage, O, Type::kString, 251},
     // k8s.io.api.apps.v1.DaemonSetSpec
     {1, "selector", Type::kMessage, P, Type::kString, 62},
     {2, "template", Type::kMessage, 0, Type::kString, 148},
-    {3, "updateStrategy", Type::kMessage, O, Type::kString, 245},
+    {3, "updateStrategy", Type::kMessage, O, Type::kString, 249},
     {4, "minReadySeconds", Type::kInt32, O, Type::kString, 0},
     {6, "revisionHistoryLimit", Type::kInt32, P | O, Type::kString, 0},
     // k8s.io.api.apps.v1.DaemonSetUpdateStrategy
     {1, "type", Type::kString, O, Type::kString, 0},
-    {2, "rollingUpdate", Type::kMessage, P | O, Type::kString, 246},
+    {2, "rollingUpdate", Type::kMessage, P | O, Type::kString, 250},
     // k8s.io.api.apps.v1.RollingUpdateDaemonSet
     {1, "maxUnavailable", Type::kIntOrString, P | O, Type::kString, 0},
     {2, "maxSurge", Type::kIntOrString, P | O, Type::kString, 0},
@@ -1289,7 +1305,7 @@ const Field kFields[] = {
     {7, "numberAvailable", Type::kInt32, O, Type::kString, 0},
     {8, "numberUnavailable", Type::kInt32, O, Type::kString, 0},
     {9, "collisionCount", Type::kInt32, P | O, Type::kString, 0},
-    {10, "conditions", Type::kMessage, R | O, Type::kString, 248},
+    {10, "conditions", Type::kMessage, R | O, Type::kString, 252},
     // k8s.io.api.apps.v1.DaemonSetCondition
     {1, "type", Type::kString, 0, Type::kString, 0},
     {2, "status", Type::kString, 0, Type::kString, 0},
@@ -1298,8 +1314,8 @@ const Field kFields[] = {
     {5, "message", Type::kString, O, Type::kString, 0},
     // k8s.io.api.apps.v1.ReplicaSet
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "spec", Type::kMessage, O, Type::kString, 250},
-    {3, "status", Type::kMessage, O, Type::kString, 251},
+    {2, "spec", Type::kMessage, O, Type::kString, 254},
+    {3, "status", Type::kMessage, O, Type::kString, 255},
     // k8s.io.api.apps.v1.ReplicaSetSpec
     {1, "replicas", Type::kInt32, P | O, Type::kString, 0},
     {4, "minReadySeconds", Type::kInt32, O, Type::kString, 0},
@@ -1311,7 +1327,7 @@ const Field kFields[] = {
     {4, "readyReplicas", Type::kInt32, O, Type::kString, 0},
     {5, "availableReplicas", Type::kInt32, O, Type::kString, 0},
     {3, "observedGeneration", Type::kInt64, O, Type::kString, 0},
-    {6, "conditions", Type::kMessage, R | O, Type::kString, 252},
+    {6, "conditions", Type::kMessage, R | O, Type::kString, 256},
     // k8s.io.api.apps.v1.ReplicaSetCondition
     {1, "type", Type::kString, 0, Type::kString, 0},
     {2, "status", Type::kString, 0, Type::kString, 0},
@@ -1324,15 +1340,15 @@ const Field kFields[] = {
     {3, "revision", Type::kInt64, 0, Type::kString, 0},
     // k8s.io.api.networking.v1.NetworkPolicy
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "spec", Type::kMessage, O, Type::kString, 255},
+    {2, "spec", Type::kMessage, O, Type::kString, 259},
     // k8s.io.api.networking.v1.NetworkPolicySpec
     {1, "podSelector", Type::kMessage, 0, Type::kString, 62},
-    {2, "ingress", Type::kMessage, R | O, Type::kString, 256},
-    {3, "egress", Type::kMessage, R | O, Type::kString, 260},
+    {2, "ingress", Type::kMessage, R | O, Type::kString, 260},
+    {3, "egress", Type::kMessage, R | O, Type::kString, 264},
     {4, "policyTypes", Type::kString, R | O, Type::kString, 0},
     // k8s.io.api.networking.v1.NetworkPolicyIngressRule
-    {1, "ports", Type::kMessage, R | O, Type::kString, 257},
-    {2, "from", Type::kMessage, R | O, Type::kString, 258},
+    {1, "ports", Type::kMessage, R | O, Type::kString, 261},
+    {2, "from", Type::kMessage, R | O, Type::kString, 262},
     // k8s.io.api.networking.v1.NetworkPolicyPort
     {1, "protocol", Type::kString, P | O, Type::kString, 0},
     {2, "port", Type::kIntOrString, P | O, Type::kString, 0},
@@ -1340,19 +1356,19 @@ const Field kFields[] = {
     // k8s.io.api.networking.v1.NetworkPolicyPeer
     {1, "podSelector", Type::kMessage, P | O, Type::kString, 62},
     {2, "namespaceSelector", Type::kMessage, P | O, Type::kString, 62},
-    {3, "ipBlock", Type::kMessage, P | O, Type::kString, 259},
+    {3, "ipBlock", Type::kMessage, P | O, Type::kString, 263},
     // k8s.io.api.networking.v1.IPBlock
     {1, "cidr", Type::kString, 0, Type::kString, 0},
     {2, "except", Type::kString, R | O, Type::kString, 0},
     // k8s.io.api.networking.v1.NetworkPolicyEgressRule
-    {1, "ports", Type::kMessage, R | O, Type::kString, 257},
-    {2, "to", Type::kMessage, R | O, Type::kString, 258},
+    {1, "ports", Type::kMessage, R | O, Type::kString, 261},
+    {2, "to", Type::kMessage, R | O, Type::kString, 262},
     // k8s.io.api.networking.v1.IngressClass
     {1, "metadata", Type::kMessage, O, Type::kString, 1},
-    {2, "spec", Type::kMessage, O, Type::kString, 262},
+    {2, "spec", Type::kMessage, O, Type::kString, 266},
     // k8s.io.api.networking.v1.IngressClassSpec
     {1, "controller", Type::kString, O, Type::kString, 0},
-    {2, "parameters", Type::kMessage, P | O, Type::kString, 263},
+    {2, "parameters", Type::kMessage, P | O, Type::kString, 267},
     // k8s.io.api.networking.v1.IngressClassParametersReference
     {1, "apiGroup", Type::kString, P | O, Type::kString, 0},
     {2, "kind", Type::kString, 0, Type::kString, 0},
@@ -1583,49 +1599,53 @@ const Message kMessages[] = {
     {"k8s.io.api.autoscaling.v2.ExternalMetricStatus", 902, 2},  // 218
     {"k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus", 904, 3},  // 219
     {"k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", 907, 5},  // 220
-    {"k8s.io.api.core.v1.Event", 912, 15},  // 221
-    {"k8s.io.api.core.v1.EventSource", 927, 2},  // 222
-    {"k8s.io.api.core.v1.EventSeries", 929, 2},  // 223
-    {"k8s.io.api.core.v1.LimitRange", 931, 2},  // 224
-    {"k8s.io.api.core.v1.LimitRangeSpec", 933, 1},  // 225
-    {"k8s.io.api.core.v1.LimitRangeItem", 934, 6},  // 226
-    {"k8s.io.api.core.v1.PersistentVolumeClaim", 940, 3},  // 227
-    {"k8s.io.api.core.v1.PersistentVolumeClaimStatus", 943, 8},  // 228
-    {"k8s.io.api.core.v1.PersistentVolumeClaimCondition", 951, 6},  // 229
-    {"k8s.io.api.core.v1.ModifyVolumeStatus", 957, 2},  // 230
-    {"k8s.io.api.core.v1.Endpoints", 959, 2},  // 231
-    {"k8s.io.api.core.v1.EndpointSubset", 961, 3},  // 232
-    {"k8s.io.api.core.v1.EndpointAddress", 964, 4},  // 233
-    {"k8s.io.api.core.v1.EndpointPort", 968, 4},  // 234
-    {"k8s.io.api.apps.v1.StatefulSet", 972, 3},  // 235
-    {"k8s.io.api.apps.v1.StatefulSetSpec", 975, 11},  // 236
-    {"k8s.io.api.apps.v1.StatefulSetUpdateStrategy", 986, 2},  // 237
-    {"k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy", 988, 2},  // 238
-    {"k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", 990, 2},  // 239
-    {"k8s.io.api.apps.v1.StatefulSetOrdinals", 992, 1},  // 240
-    {"k8s.io.api.apps.v1.StatefulSetStatus", 993, 10},  // 241
-    {"k8s.io.api.apps.v1.StatefulSetCondition", 1003, 5},  // 242
-    {"k8s.io.api.apps.v1.DaemonSet", 1008, 3},  // 243
-    {"k8s.io.api.apps.v1.DaemonSetSpec", 1011, 5},  // 244
-    {"k8s.io.api.apps.v1.DaemonSetUpdateStrategy", 1016, 2},  // 245
-    {"k8s.io.api.apps.v1.RollingUpdateDaemonSet", 1018, 2},  // 246
-    {"k8s.io.api.apps.v1.DaemonSetStatus", 1020, 10},  // 247
-    {"k8s.io.api.apps.v1.DaemonSetCondition", 1030, 5},  // 248
-    {"k8s.io.api.apps.v1.ReplicaSet", 1035, 3},  // 249
-    {"k8s.io.api.apps.v1.ReplicaSetSpec", 1038, 4},  // 250
-    {"k8s.io.api.apps.v1.ReplicaSetStatus", 1042, 6},  // 251
-    {"k8s.io.api.apps.v1.ReplicaSetCondition", 1048, 5},  // 252
-    {"k8s.io.api.apps.v1.ControllerRevision", 1053, 3},  // 253
-    {"k8s.io.api.networking.v1.NetworkPolicy", 1056, 2},  // 254
-    {"k8s.io.api.networking.v1.NetworkPolicySpec", 1058, 4},  // 255
-    {"k8s.io.api.networking.v1.NetworkPolicyIngressRule", 1062, 2},  // 256
-    {"k8s.io.api.networking.v1.NetworkPolicyPort", 1064, 3},  // 257
-    {"k8s.io.api.networking.v1.NetworkPolicyPeer", 1067, 3},  // 258
-    {"k8s.io.api.networking.v1.IPBlock", 1070, 2},  // 259
-    {"k8s.io.api.networking.v1.NetworkPolicyEgressRule", 1072, 2},  // 260
-    {"k8s.io.api.networking.v1.IngressClass", 1074, 2},  // 261
-    {"k8s.io.api.networking.v1.IngressClassSpec", 1076, 2},  // 262
-    {"k8s.io.api.networking.v1.IngressClassParametersReference", 1078, 5},  // 263
+    {"k8s.io.api.authentication.v1.TokenRequest", 912, 3},  // 221
+    {"k8s.io.api.authentication.v1.TokenRequestSpec", 915, 3},  // 222
+    {"k8s.io.api.authentication.v1.BoundObjectReference", 918, 4},  // 223
+    {"k8s.io.api.authentication.v1.TokenRequestStatus", 922, 2},  // 224
+    {"k8s.io.api.core.v1.Event", 924, 15},  // 225
+    {"k8s.io.api.core.v1.EventSource", 939, 2},  // 226
+    {"k8s.io.api.core.v1.EventSeries", 941, 2},  // 227
+    {"k8s.io.api.core.v1.LimitRange", 943, 2},  // 228
+    {"k8s.io.api.core.v1.LimitRangeSpec", 945, 1},  // 229
+    {"k8s.io.api.core.v1.LimitRangeItem", 946, 6},  // 230
+    {"k8s.io.api.core.v1.PersistentVolumeClaim", 952, 3},  // 231
+    {"k8s.io.api.core.v1.PersistentVolumeClaimStatus", 955, 8},  // 232
+    {"k8s.io.api.core.v1.PersistentVolumeClaimCondition", 963, 6},  // 233
+    {"k8s.io.api.core.v1.ModifyVolumeStatus", 969, 2},  // 234
+    {"k8s.io.api.core.v1.Endpoints", 971, 2},  // 235
+    {"k8s.io.api.core.v1.EndpointSubset", 973, 3},  // 236
+    {"k8s.io.api.core.v1.EndpointAddress", 976, 4},  // 237
+    {"k8s.io.api.core.v1.EndpointPort", 980, 4},  // 238
+    {"k8s.io.api.apps.v1.StatefulSet", 984, 3},  // 239
+    {"k8s.io.api.apps.v1.StatefulSetSpec", 987, 11},  // 240
+    {"k8s.io.api.apps.v1.StatefulSetUpdateStrategy", 998, 2},  // 241
+    {"k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy", 1000, 2},  // 242
+    {"k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", 1002, 2},  // 243
+    {"k8s.io.api.apps.v1.StatefulSetOrdinals", 1004, 1},  // 244
+    {"k8s.io.api.apps.v1.StatefulSetStatus", 1005, 10},  // 245
+    {"k8s.io.api.apps.v1.StatefulSetCondition", 1015, 5},  // 246
+    {"k8s.io.api.apps.v1.DaemonSet", 1020, 3},  // 247
+    {"k8s.io.api.apps.v1.DaemonSetSpec", 1023, 5},  // 248
+    {"k8s.io.api.apps.v1.DaemonSetUpdateStrategy", 1028, 2},  // 249
+    {"k8s.io.api.apps.v1.RollingUpdateDaemonSet", 1030, 2},  // 250
+    {"k8s.io.api.apps.v1.DaemonSetStatus", 1032, 10},  // 251
+    {"k8s.io.api.apps.v1.DaemonSetCondition", 1042, 5},  // 252
+    {"k8s.io.api.apps.v1.ReplicaSet", 1047, 3},  // 253
+    {"k8s.io.api.apps.v1.ReplicaSetSpec", 1050, 4},  // 254
+    {"k8s.io.api.apps.v1.ReplicaSetStatus", 1054, 6},  // 255
+    {"k8s.io.api.apps.v1.ReplicaSetCondition", 1060, 5},  // 256
+    {"k8s.io.api.apps.v1.ControllerRevision", 1065, 3},  // 257
+    {"k8s.io.api.networking.v1.NetworkPolicy", 1068, 2},  // 258
+    {"k8s.io.api.networking.v1.NetworkPolicySpec", 1070, 4},  // 259
+    {"k8s.io.api.networking.v1.NetworkPolicyIngressRule", 1074, 2},  // 260
+    {"k8s.io.api.networking.v1.NetworkPolicyPort", 1076, 3},  // 261
+    {"k8s.io.api.networking.v1.NetworkPolicyPeer", 1079, 3},  // 262
+    {"k8s.io.api.networking.v1.IPBlock", 1082, 2},  // 263
+    {"k8s.io.api.networking.v1.NetworkPolicyEgressRule", 1084, 2},  // 264
+    {"k8s.io.api.networking.v1.IngressClass", 1086, 2},  // 265
+    {"k8s.io.api.networking.v1.IngressClassSpec", 1088, 2},  // 266
+    {"k8s.io.api.networking.v1.IngressClassParametersReference", 1090, 5},  // 267
 };
 
 const Root kRoots[] = {
@@ -1648,16 +1668,17 @@ const Root kRoots[] = {
     {"networking.k8s.io/v1", "Ingress", 180},
     {"autoscaling/v1", "HorizontalPodAutoscaler", 194},
     {"autoscaling/v2", "HorizontalPodAutoscaler", 198},
-    {"v1", "Event", 221},
-    {"v1", "LimitRange", 224},
-    {"v1", "PersistentVolumeClaim", 227},
-    {"v1", "Endpoints", 231},
-    {"apps/v1", "StatefulSet", 235},
-    {"apps/v1", "DaemonSet", 243},
-    {"apps/v1", "ReplicaSet", 249},
-    {"apps/v1", "ControllerRevision", 253},
-    {"networking.k8s.io/v1", "NetworkPolicy", 254},
-    {"networking.k8s.io/v1", "IngressClass", 261},
+    {"authentication.k8s.io/v1", "TokenRequest", 221},
+    {"v1", "Event", 225},
+    {"v1", "LimitRange", 228},
+    {"v1", "PersistentVolumeClaim", 231},
+    {"v1", "Endpoints", 235},
+    {"apps/v1", "StatefulSet", 239},
+    {"apps/v1", "DaemonSet", 247},
+    {"apps/v1", "ReplicaSet", 253},
+    {"apps/v1", "ControllerRevision", 257},
+    {"networking.k8s.io/v1", "NetworkPolicy", 258},
+    {"networking.k8s.io/v1", "IngressClass", 265},
 };
 
 const size_t kFieldCount = sizeof(kFields) / sizeof(kFields[0]);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -13,6 +14,10 @@
 #include <thread>
 
 #include "apiserver/server_process.h"
+#include "core/base64.h"
+#include "core/json.h"
+#include "core/scalar.h"
+#include "kube/object.h"
 #include "apiserver/sqlite_check.h"
 #include "support/http.h"
 #include "support/process.h"
@@ -234,6 +239,33 @@ TEST_F(Kubectl, WaitForDeleteAndDiff) {
   auto w = kubectl("wait --for=delete cm/diffed --timeout=20s");
   deleter.join();
   EXPECT_EQ(w.exit_code, 0) << w.err;
+}
+
+TEST_F(Kubectl, CreateTokenForAServiceAccount) {
+  // kubectl sends the TokenRequest as protobuf; the answer is a JWT with a real API server's
+  // claims (unsigned: see create_token in src/apiserver/api.cc).
+  ok("create serviceaccount robot");
+  std::string token = ok("create token robot --duration=2h --audience=a1 --audience=a2");
+  ASSERT_EQ(std::count(token.begin(), token.end(), '.'), 2) << token;
+  std::string payload = token.substr(token.find('.') + 1);
+  payload = payload.substr(0, payload.find('.'));
+  auto claims_text = core::base64_decode(payload, core::Base64::kRawUrl);
+  ASSERT_TRUE(claims_text.has_value()) << token;
+  auto claims = core::parse_json(*claims_text);
+  ASSERT_TRUE(claims.ok()) << *claims_text;
+  EXPECT_EQ(kube::text(*claims, {"sub"}), "system:serviceaccount:default:robot");
+  EXPECT_EQ(kube::text(*claims, {"kubernetes.io", "serviceaccount", "name"}), "robot");
+  EXPECT_EQ(core::write_json(*claims->find("aud")).value(), R"(["a1","a2"])");
+  auto exp = core::resolve(*claims->find("exp"), core::Schema::kYaml12);
+  auto iat = core::resolve(*claims->find("iat"), core::Schema::kYaml12);
+  EXPECT_EQ(exp->i - iat->i, 7200);
+  auto short_lived = kubectl("create token robot --duration=5m");
+  EXPECT_NE(short_lived.exit_code, 0);
+  EXPECT_NE(short_lived.err.find("may not specify a duration less than 10 minutes"),
+            std::string::npos) << short_lived.err;
+  auto missing = kubectl("create token nobody");
+  EXPECT_NE(missing.err.find("serviceaccounts \"nobody\" not found"), std::string::npos)
+      << missing.err;
 }
 
 TEST_F(Kubectl, FluxCrdsServeACustomResourceOfEachKind) {
