@@ -332,7 +332,8 @@ struct Api::Impl {
       }
       if (t.sub == "token" && t.res.group.empty() && t.res.resource == "serviceaccounts") {
         if (m == "POST") return create_token(req, t);
-        return error_response(method_not_allowed("the server does not allow this method on the requested resource"));
+        return error_response(
+            method_not_allowed("the server does not allow this method on the requested resource"));
       }
       if (t.sub == "finalize" && t.res.group.empty() && t.res.resource == "namespaces" && m == "PUT") {
         return update(req, t);
@@ -1282,19 +1283,21 @@ struct Api::Impl {
       r.kind = "TokenRequest";
       return r;
     }();
+    auto bad = [&](const std::string& why) {
+      return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: " + why));
+    };
     int64_t seconds = 3600;
     if (const Node* e = at(body, {"spec", "expirationSeconds"}); e && !e->is_null()) {
       auto v = core::resolve(*e, core::Schema::kYaml12);
       if (!v.ok() || v->type != core::Scalar::Type::kInt) {
-        return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: Invalid value: must be an integer"));
+        return bad("Invalid value: must be an integer");
       }
       seconds = v->i;
       // The limits of the API server's validation (ValidateTokenRequest).
-      if (seconds < 600) {
-        return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: Invalid value: " + std::to_string(seconds) + ": may not specify a duration less than 10 minutes"));
-      }
+      std::string value = "Invalid value: " + std::to_string(seconds);
+      if (seconds < 600) return bad(value + ": may not specify a duration less than 10 minutes");
       if (seconds > (int64_t(1) << 32)) {
-        return error_response(invalid(kTokenRequest, t.name, "spec.expirationSeconds: Invalid value: " + std::to_string(seconds) + ": may not specify a duration larger than 2^32 seconds"));
+        return bad(value + ": may not specify a duration larger than 2^32 seconds");
       }
     }
     const std::string issuer = "https://kubernetes.default.svc.cluster.local";
@@ -1320,8 +1323,9 @@ struct Api::Impl {
     claims["kubernetes.io"] = std::move(k8s);
     claims["nbf"] = Node::integer(now);
     claims["sub"] = Node::string("system:serviceaccount:" + t.ns + ":" + t.name);
-    std::string token = core::base64_encode(R"({"alg":"none","typ":"JWT"})", core::Base64::kRawUrl) +
-                        "." + core::base64_encode(to_json(claims), core::Base64::kRawUrl) + ".";
+    std::string token =
+        core::base64_encode(R"({"alg":"none","typ":"JWT"})", core::Base64::kRawUrl) + "." +
+        core::base64_encode(to_json(claims), core::Base64::kRawUrl) + ".";
     Node meta = Node::mapping();
     meta["name"] = Node::string(t.name);
     meta["namespace"] = Node::string(t.ns);
