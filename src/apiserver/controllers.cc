@@ -320,6 +320,14 @@ struct BuiltinControllers::Impl {
     int64_t gen = int_at(obj, {"metadata", "generation"}, 1);
     const Node* old = obj.find("status");
     std::string name = text(obj, {"metadata", "name"});
+    if (r.group.empty() && r.kind == "Namespace") {
+      // kube-controller-manager's service-account controller: every namespace has a `default`
+      // ServiceAccount (Pods and `kubectl create token default` rely on it). A 409 (it exists)
+      // or 403 (the namespace is terminating) is the expected answer on later events.
+      call("POST", "/api/v1/namespaces/" + name + "/serviceaccounts",
+           R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}})");
+      return;
+    }
     if (r.group == "apps" && r.kind == "Deployment") {
       int64_t n = int_at(obj, {"spec", "replicas"}, 1);
       Node s = Node::mapping();

@@ -268,6 +268,18 @@ TEST_F(Kubectl, CreateTokenForAServiceAccount) {
       << missing.err;
 }
 
+TEST_F(Kubectl, EveryNamespaceGetsADefaultServiceAccount) {
+  ok("create namespace team-a");
+  EXPECT_EQ(eventually("get serviceaccount default -n team-a -o name", "serviceaccount/default\n"),
+            "serviceaccount/default\n");
+  EXPECT_EQ(eventually("get serviceaccount default -n default -o name", "serviceaccount/default\n"),
+            "serviceaccount/default\n");
+  std::string token = ok("create token default -n team-a");
+  EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2) << token;
+  ok("delete namespace team-a --wait=true --timeout=30s");
+  EXPECT_NE(kubectl("get serviceaccount default -n team-a").exit_code, 0);
+}
+
 TEST_F(Kubectl, FluxCrdsServeACustomResourceOfEachKind) {
   std::string dir = std::string(OC_CONFORMANCE_DIR) + "/flux-crds";
   if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "conformance cases not found";
