@@ -1306,8 +1306,7 @@ struct Api::Impl {
       for (const auto& x : a->items()) audiences.push_back(Node::string(x.text()));
     }
     if (audiences.items().empty()) audiences.push_back(Node::string(issuer));
-    int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::time_t now = std::time(nullptr);
     Node claims = Node::mapping();
     claims["aud"] = audiences;
     claims["exp"] = Node::integer(now + seconds);
@@ -1329,20 +1328,15 @@ struct Api::Impl {
     Node meta = Node::mapping();
     meta["name"] = Node::string(t.name);
     meta["namespace"] = Node::string(t.ns);
-    meta["creationTimestamp"] = Node::string(now_rfc3339());
+    meta["creationTimestamp"] = Node::string(rfc3339(now));
     Node spec = Node::mapping();
     spec["audiences"] = std::move(audiences);
     spec["expirationSeconds"] = Node::integer(seconds);
     const Node* bound = at(body, {"spec", "boundObjectRef"});
     spec["boundObjectRef"] = bound ? *bound : Node::null();
-    std::time_t exp = std::time_t(now + seconds);
-    std::tm tm{};
-    gmtime_r(&exp, &tm);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     Node status = Node::mapping();
     status["token"] = Node::string(token);
-    status["expirationTimestamp"] = Node::string(when);
+    status["expirationTimestamp"] = Node::string(rfc3339(now + seconds));
     Node out = Node::mapping();
     out["kind"] = Node::string("TokenRequest");
     out["apiVersion"] = Node::string("authentication.k8s.io/v1");

@@ -322,10 +322,12 @@ struct BuiltinControllers::Impl {
     std::string name = text(obj, {"metadata", "name"});
     if (r.group.empty() && r.kind == "Namespace") {
       // kube-controller-manager's service-account controller: every namespace has a `default`
-      // ServiceAccount (Pods and `kubectl create token default` rely on it). A 409 (it exists)
-      // or 403 (the namespace is terminating) is the expected answer on later events.
-      call("POST", "/api/v1/namespaces/" + name + "/serviceaccounts",
-           R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}})");
+      // ServiceAccount (Pods and `kubectl create token default` rely on it). A 403 (the
+      // namespace began terminating meanwhile) is ignored.
+      if (!api.store().get(object_key("", "serviceaccounts", name, "default"))) {
+        call("POST", "/api/v1/namespaces/" + name + "/serviceaccounts",
+             R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}})");
+      }
       return;
     }
     if (r.group == "apps" && r.kind == "Deployment") {

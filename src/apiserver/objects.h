@@ -18,6 +18,7 @@ namespace oc::apiserver {
 using kube::at;
 using kube::new_uid;
 using kube::now_rfc3339;
+using kube::rfc3339;
 using kube::text;
 
 // kube's generateName suffix: 5 characters from "bcdfghjklmnpqrstvwxz2456789".

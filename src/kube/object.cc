@@ -56,13 +56,16 @@ std::string new_uid() {
   return out;
 }
 
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
+std::string rfc3339(std::time_t t) {
   std::tm tm;
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string now_rfc3339() {
+  return rfc3339(std::time(nullptr));
 }
 
 std::string now_rfc3339_nano() {

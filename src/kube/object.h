@@ -2,6 +2,7 @@
 // uses (RFC 3339 timestamps, Go durations such as "5m0s" in Flux specs and messages).
 #pragma once
 
+#include <ctime>
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
@@ -24,7 +25,9 @@ int64_t generation(const core::Node& obj);
 
 // A random RFC 4122 version-4 UUID.
 std::string new_uid();
-// Now, as the API server writes timestamps: "2026-11-26T10:00:00Z".
+// A time as the API server writes timestamps: "2026-11-26T10:00:00Z".
+std::string rfc3339(std::time_t t);
+// Now, in that form.
 std::string now_rfc3339();
 // Now with nanoseconds, as `flux reconcile` writes requestedAt: "2026-11-26T10:00:00.123456789Z".
 std::string now_rfc3339_nano();
