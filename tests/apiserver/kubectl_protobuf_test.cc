@@ -5,7 +5,6 @@
 // back with `kubectl get -o json` and checks fields.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,7 +90,7 @@ class KubectlProtobuf : public ::testing::TestWithParam<Case> {
     kubeconfig_ = dir_->file("kubeconfig");
     pid_ = ::fork();
     if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
+      test::die_with_parent();
       std::string log = dir_->file("apiserver.log");
       FILE* f = std::fopen(log.c_str(), "w");
       if (f) {

@@ -3,7 +3,6 @@
 
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "support/net.h"
+#include "support/process.h"
 
 namespace oc::apiserver {
 
@@ -26,7 +26,7 @@ struct ServerProcess {
     if (::pipe(fds) != 0) return false;
     pid = ::fork();
     if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
+      test::die_with_parent();
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       std::vector<std::string> args = {OC_HARNESS, data_dir, listen};

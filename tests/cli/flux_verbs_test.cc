@@ -5,7 +5,6 @@
 // OC_UPDATE_GOLDEN=1 rewrites the golden files from the current output.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,7 +79,7 @@ struct Cluster {
     fs::create_directories(data);
     pid = ::fork();
     if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
+      test::die_with_parent();
       std::string log = tmp.path() + "/apiserver.log";
       FILE* f = std::freopen(log.c_str(), "w", stderr);
       (void)f;

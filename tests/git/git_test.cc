@@ -2,7 +2,6 @@
 // git:// by a `git daemon` on 127.0.0.1.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -231,7 +230,7 @@ struct GitDaemon {
     port = oc::test::free_port();
     pid = ::fork();
     if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
+      oc::test::die_with_parent();
       std::string p = "--port=" + std::to_string(port), b = "--base-path=" + base;
       ::execlp("git", "git", "daemon", "--listen=127.0.0.1", p.c_str(), b.c_str(), "--export-all",
                "--reuseaddr", "--informative-errors", base.c_str(), static_cast<char*>(nullptr));

@@ -3,7 +3,6 @@
 // with kubectl kustomize when present); HttpFetcher alone refuses git URLs and says so.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "kustomize/git_fetcher.h"
 #include "kustomize/http_fetcher.h"
 #include "kustomize/kustomize.h"
+#include "support/process.h"
 
 // libgit2 1.5 as Debian 12 ships it leaks the pcre2 match data of its regular-expression helper
 // (config lookups during a fetch); under LeakSanitizer that is reported at exit. Not ours to
@@ -34,7 +34,7 @@ class LocalHttpServer {
     if (::pipe(fds) != 0) return;
     pid_ = ::fork();
     if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed or was killed
+      test::die_with_parent();
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       ::execlp("python3", "python3", "-c",

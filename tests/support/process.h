@@ -1,10 +1,12 @@
 // Helpers for tests that run real programs (our binary, the Go oracles, kubectl, age).
 #pragma once
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +15,12 @@
 #include <string>
 
 namespace oc::test {
+
+// Call in a forked child before exec: the child is killed when the test process ends, so a test
+// that crashes or is killed never leaves a server behind.
+inline void die_with_parent() {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
 
 struct RunResult {
   int exit_code = -1;
