@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "core/heap.h"
 
 namespace oc::cli {
 
@@ -92,6 +93,39 @@ void add_flag(Bound& b, const Flag& f) {
   b.options[key] = opt;
 }
 
+// The command argv names, when that is certain without CLI11: its path words come first, after
+// the global flags, and no help is asked for. Only that command is then described to CLI11 —
+// building every command's options took a tenth of a short command's start. Otherwise (help, a
+// typo, a group alone) nullptr, and all commands are registered as before.
+const Command* invoked_command(int argc, const char* const* argv, const Registry& registry) {
+  std::vector<std::string_view> words;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (!words.empty() && !a.empty() && a[0] == '-') break;
+    if (a == "--kubeconfig" || a == "--context") {
+      ++i;
+      continue;
+    }
+    if (a.rfind("--kubeconfig=", 0) == 0 || a.rfind("--context=", 0) == 0 || a == "--no-color")
+      continue;
+    if (a.empty() || a[0] == '-') return nullptr;
+    words.push_back(a);
+  }
+  const Command* best = nullptr;
+  for (const Command& c : registry.commands()) {
+    if (c.path.size() > words.size()) continue;
+    bool prefix = true;
+    for (size_t k = 0; k < c.path.size() && prefix; ++k) prefix = c.path[k] == words[k];
+    if (prefix && (!best || c.path.size() > best->path.size())) best = &c;
+  }
+  // Help anywhere ("helm template --help") takes the full registration, as before.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "-h" || a == "--help" || a == "--help-all") return nullptr;
+  }
+  return best;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, const Registry& registry, const Io& io) {
@@ -110,7 +144,9 @@ int run(int argc, const char* const* argv, const Registry& registry, const Io& i
   app.add_flag("--no-color", no_color, "Never colour the output");
 
   std::deque<Bound> bound;
+  const Command* only = invoked_command(argc, argv, registry);
   for (const Command& c : registry.commands()) {
+    if (only && &c != only) continue;
     CLI::App* parent = &app;
     for (size_t i = 0; i + 1 < c.path.size(); ++i) parent = child(parent, c.path[i]);
     Bound& b = bound.emplace_back();
@@ -198,6 +234,7 @@ int run(int argc, const char* const* argv, const Registry& registry, const Io& i
       cmd_io.color_out = false;
       cmd_io.color_err = false;
     }
+    if (!b.command->long_running) core::use_short_run_heap();
     return b.command->run(args, cmd_io);
   }
   // No command given.

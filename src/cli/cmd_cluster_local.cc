@@ -234,6 +234,7 @@ void register_cluster_local_commands(Registry& r) {
       {"--kubeconfig-out", "Write a kubeconfig for this server here once it listens", Flag::Kind::kString, "", {}},
       {"--controllers", "Also run the Flux-compatible controllers in this process", Flag::Kind::kBool, "", {}},
   };
+  api.long_running = true;
   api.run = [](const Args& args, const Io& io) {
     if (args.get("data-dir").empty()) {
       io.err << "opencenter: error: --data-dir is required\n";

@@ -66,6 +66,7 @@ void register_controller_commands(Registry& r) {
   Command c;
   c.path = {"controller"};
   c.summary = "Run the Flux-compatible controllers in the foreground";
+  c.long_running = true;
   c.description =
       "Reconciles GitRepository and Kustomization objects (source.toolkit.fluxcd.io/v1,\n"
       "kustomize.toolkit.fluxcd.io/v1) in the target cluster, like Flux's source and kustomize\n"

@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "core/file.h"
+#include "core/heap.h"
 #include "core/json.h"
 #include "helm/chart.h"
 #include "helm/render.h"
@@ -59,8 +60,13 @@ int run_template(const Args& args, const Io& io) {
   opts.split_manifests = !templates_json;
   auto chart = helm::load_chart(chart_path);
   if (!chart.ok()) return io.fail(chart.error().to_string());
-  auto result = helm::render(**chart, *values, opts);
-  if (!result.ok()) return io.fail(result.error().message);
+  auto rendered = helm::render(**chart, *values, opts);
+  if (!rendered.ok()) return io.fail(rendered.error().message);
+  // Written out below, then left to the end of the process (core/heap.h).
+  auto result = std::make_shared<helm::RenderResult>(std::move(*rendered));
+  core::release_at_exit(result);
+  core::release_at_exit(*chart);
+  core::release_at_exit(std::make_shared<core::Node>(std::move(*values)));
 
   if (templates_json) {
     // What the helm oracle prints: encoding/json of map[string]string (keys sorted bytewise,
@@ -72,7 +78,7 @@ int run_template(const Args& args, const Io& io) {
     }
     std::string buf = "{\n";
     bool first = true;
-    for (auto& [k, v] : result->templates) {
+    for (const auto& [k, v] : result->templates) {
       buf.reserve(k.size() + v.size() + v.size() / 8 + 16);
       if (!first) buf += ",\n";
       first = false;
@@ -82,7 +88,6 @@ int run_template(const Args& args, const Io& io) {
       core::append_json_string(buf, v, false);
       io.out << buf;
       buf.clear();
-      std::string().swap(v);  // done with it
     }
     io.out << "\n}\n";
     return kExitOk;

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "core/heap.h"
 #include "kustomize/git_fetcher.h"
 #include "kustomize/kustomize.h"
 
@@ -25,6 +26,8 @@ int run_build(const Args& args, const Io& io) {
   auto res = kustomize::build(dir, opts);
   if (!res.ok()) return io.fail(res.error().to_string());
   io.out << kustomize::to_yaml(*res);
+  // Left to the end of the process instead of freed object by object (core/heap.h).
+  core::release_at_exit(std::make_shared<std::vector<core::Node>>(std::move(*res)));
   return kExitOk;
 }
 

@@ -80,6 +80,9 @@ struct Command {
   bool namespace_flags = false;   // -n/--namespace, -A/--all-namespaces
   bool output_flag = false;       // -o/--output
   std::vector<std::string> output_choices = {"table", "yaml", "json"};
+  // Servers and controllers keep glibc's default heap; every other command runs once and
+  // exits, and gets core::use_short_run_heap() before it starts.
+  bool long_running = false;
   std::function<int(const Args&, const Io&)> run;
 };
 
