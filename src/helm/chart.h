@@ -61,12 +61,17 @@ struct Chart {
   std::vector<ChartFile> files;                            // everything else, including crds/
   std::vector<std::shared_ptr<const Chart>> dependencies;  // charts/ subcharts, by name
 
+  Chart() = default;
+  Chart(const Chart&) = delete;
+  Chart& operator=(const Chart&) = delete;
+
   bool is_library() const { return metadata.type == "library"; }
   // Files under crds/ ending in .yaml, .yml or .json (any case), sorted by name.
   std::vector<const ChartFile*> crd_files() const;
 
   // Parsed templates by full template name, and the files as immortal []byte values (cache
-  // shared by renders; guarded by mu).
+  // shared by renders; guarded by mu). The trees point into `templates` without owning it:
+  // the cache lives and dies with this chart, which is never copied.
   struct ParseCache {
     std::mutex mu;
     std::map<std::string, std::vector<std::shared_ptr<Tree>>> trees;

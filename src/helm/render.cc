@@ -239,7 +239,9 @@ core::Result<std::vector<std::shared_ptr<Tree>>> parse_cached(const Chart& c,
     if (auto it = cache.trees.find(name); it != cache.trees.end()) return it->second;
     if (auto it = cache.errors.find(name); it != cache.errors.end()) return it->second;
   }
-  auto parsed = parse_template(name, std::make_shared<const std::string>(text), helm_func_table());
+  // Not a copy of the text: the chart owns it and outlives its parse cache (chart.h).
+  std::shared_ptr<const std::string> unowned(std::shared_ptr<const std::string>(), &text);
+  auto parsed = parse_template(name, std::move(unowned), helm_func_table());
   std::lock_guard<std::mutex> lock(cache.mu);
   if (!parsed.ok()) {
     cache.errors.emplace(name, parsed.error());
@@ -249,18 +251,20 @@ core::Result<std::vector<std::shared_ptr<Tree>>> parse_cached(const Chart& c,
   return std::move(*parsed);
 }
 
-std::string strip_no_value(std::string s) {
+// Helm removes "<no value>" from rendered text. The result is sized exactly: a large chart
+// keeps every rendered template until the end.
+std::string strip_no_value(std::string_view s) {
   size_t p = s.find("<no value>");
-  if (p == std::string::npos) return s;
+  if (p == std::string_view::npos) return std::string(s);
   std::string out;
   out.reserve(s.size());
   size_t q = 0;
-  while (p != std::string::npos) {
-    out.append(s, q, p - q);
+  while (p != std::string_view::npos) {
+    out.append(s.substr(q, p - q));
     q = p + 10;
     p = s.find("<no value>", q);
   }
-  out.append(s, q, std::string::npos);
+  out.append(s.substr(q));
   return out;
 }
 
@@ -297,6 +301,7 @@ core::Status exec_all(std::map<std::string, Renderable>& tpls, const RenderOptio
   eo.lookup = opts.lookup;
   eo.arena = arena;
   Executor exec(set, eo);
+  std::string text;  // one output buffer for all templates: it grows once, to the largest
   for (const auto& name : keys) {
     if (is_partial(name)) continue;
     Renderable& r = tpls.at(name);
@@ -304,7 +309,7 @@ core::Status exec_all(std::map<std::string, Renderable>& tpls, const RenderOptio
     tv.map_obj()->set("Name", Value::string(name));
     tv.map_obj()->set("BasePath", Value::string(r.base_path));
     r.vals.map_obj()->set("Template", tv);
-    std::string text;
+    text.clear();
     auto st = exec.execute(name, r.vals, text);
     if (!st.ok()) {
       core::Error e = st.error();
@@ -312,10 +317,7 @@ core::Status exec_all(std::map<std::string, Renderable>& tpls, const RenderOptio
       if (e.file.empty()) e.file = name;
       return e;
     }
-    std::string rendered = strip_no_value(std::move(text));
-    // The output buffer grew by doubling; a large chart keeps every result until the end.
-    if (rendered.capacity() > rendered.size() + rendered.size() / 4 + 64) rendered.shrink_to_fit();
-    out[name] = std::move(rendered);
+    out[name] = strip_no_value(text);
   }
   return {};
 }
@@ -410,7 +412,7 @@ core::Result<std::string> render_text_here(std::string_view text, const core::No
   std::string out;
   auto st = exec.execute("tpl", top, out);
   if (!st.ok()) return st.error();
-  return strip_no_value(std::move(out));
+  return strip_no_value(out);
 }
 
 }  // namespace

@@ -215,19 +215,23 @@ struct Tree {
   std::shared_ptr<const std::string> text;
   ListNode* root = nullptr;
 
-  Tree() = default;
+  // Nodes come from `arena`, which every tree parsed from one text shares: they are cached and
+  // freed together, and a chart's helpers file defines thousands of small trees (one arena
+  // each cost 2 KB per tree and a malloc per node block).
+  explicit Tree(std::shared_ptr<std::pmr::monotonic_buffer_resource> arena)
+      : arena_(std::move(arena)) {}
   Tree(const Tree&) = delete;
   Tree& operator=(const Tree&) = delete;
   ~Tree() {
     for (Node* n : nodes_) n->~Node();
   }
 
-  // A new node owned by this tree. Nodes live in one arena per tree: a chart's helpers parse
-  // into tens of thousands of them, and a node-by-node malloc/free was a visible part of parsing
-  // and of freeing a chart.
+  // A new node owned by this tree, in the shared arena: a chart's helpers parse into tens of
+  // thousands of nodes, and a node-by-node malloc/free was a visible part of parsing and of
+  // freeing a chart. Not thread-safe: only the parser makes nodes.
   template <class T, class... A>
   T* make(A&&... a) {
-    void* mem = arena_.allocate(sizeof(T), alignof(T));
+    void* mem = arena_->allocate(sizeof(T), alignof(T));
     T* p = ::new (mem) T(std::forward<A>(a)...);
     nodes_.push_back(p);
     return p;
@@ -237,7 +241,7 @@ struct Tree {
   std::string location(const Node* n, int* line = nullptr, int* col = nullptr) const;
 
  private:
-  std::pmr::monotonic_buffer_resource arena_{1024};
+  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // released after nodes_ below
   std::vector<Node*> nodes_;  // every node of this tree, destroyed with it
 };
 

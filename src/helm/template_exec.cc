@@ -12,10 +12,14 @@ namespace oc::helm {
 // --- TemplateSet -------------------------------------------------------------------------------
 
 void TemplateSet::add(const std::vector<std::shared_ptr<Tree>>& trees) {
+  trees_.reserve(trees_.size() + trees.size());
   for (const auto& t : trees) {
     auto it = trees_.find(t->name);
-    if (it != trees_.end() && is_empty_tree(t->root) && it->second->root != nullptr) continue;
-    trees_[t->name] = t;
+    if (it != trees_.end()) {
+      if (is_empty_tree(t->root) && it->second->root != nullptr) continue;
+      trees_.erase(it);  // its key views the name of the tree being replaced
+    }
+    trees_.emplace(t->name, t);
   }
 }
 
@@ -857,41 +861,39 @@ core::Status Executor::execute(std::string_view name, const Value& data, std::st
 }
 
 std::string Executor::include(std::string_view name, const Value& data) {
-  std::string key(name);
-  int& count = included_[key];
-  if (count > opts_.limits.max_include_depth) {
-    throw FuncError("rendering template has a nested reference name: " + key +
-                    ": unable to execute template");
-  }
-  ++count;
   const Tree* tree = lookup_tree(name);
   if (!tree) {
-    --included_[key];
     throw FuncError("template: no template " + go_quote(name) +
                     " associated with template \"gotpl\"");
   }
+  // Helm counts nesting per name; a name is one tree here.
+  int& count = included_[tree];
+  if (count > opts_.limits.max_include_depth) {
+    throw FuncError("rendering template has a nested reference name: " + std::string(name) +
+                    ": unable to execute template");
+  }
   char here;
   if (stack_base_ && stack_base_ - &here > static_cast<ptrdiff_t>(opts_.limits.max_stack_bytes)) {
-    --included_[key];
     throw FuncError("exceeded maximum template depth (nesting exhausts the " +
                     std::to_string(opts_.limits.max_stack_bytes >> 20) + " MiB stack limit)");
   }
+  ++count;
   std::string out;
   Value dot = data.kind() == Kind::kNil ? Value() : data;
   ++call_depth_;
   try {
     run(tree, dot, out);
   } catch (const ExecAbort& a) {
-    --included_[key];
+    --count;
     --call_depth_;
     if (call_depth_ > 0 && a.err.message.size() >= kPassThroughErrorBytes) throw;
     throw FuncError(a.err.message);
   } catch (...) {
-    --included_[key];
+    --count;
     --call_depth_;
     throw;
   }
-  --included_[key];
+  --count;
   --call_depth_;
   return out;
 }

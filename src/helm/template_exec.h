@@ -31,11 +31,9 @@ class TemplateSet {
   size_t size() const { return trees_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, std::shared_ptr<const Tree>, Hash, std::equal_to<>> trees_;
+  // Keyed by a view of the tree's own name (the tree it maps to keeps it alive): a render builds
+  // this set from thousands of cached trees, and copying every name was a visible part of it.
+  std::unordered_map<std::string_view, std::shared_ptr<const Tree>> trees_;
 };
 
 // Resource bounds for one render. Exceeding one is an execution error naming the template.
@@ -122,7 +120,7 @@ class Executor {
   // Trees added by tpl (a clone of the set in Helm), innermost last.
   std::vector<std::unique_ptr<TemplateSet>> overlays_;
   TreeArena retained_;  // tpl's trees when no arena is given
-  std::unordered_map<std::string, int> included_;
+  std::unordered_map<const Tree*, int> included_;  // include depth per template
   int call_depth_ = 0;            // include and tpl calls in progress
   std::vector<MapObj*> changed_;  // note_changed, each holding a reference
   std::unordered_set<const MapObj*> changed_set_;

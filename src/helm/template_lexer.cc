@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/bytes.h"
 #include "helm/go_unicode.h"
 
 namespace oc::helm {
@@ -31,11 +32,7 @@ bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
-size_t count_newlines(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
+size_t count_newlines(std::string_view s) { return core::count_byte(s, '\n'); }
 
 // fmt's %#U: "U+0041 'A'".
 std::string sharp_u(uint32_t r) {
@@ -56,9 +53,6 @@ class Lexer {
       : in_(input), break_ok_(break_ok), continue_ok_(continue_ok) {}
 
   Lexed run() {
-    // Helpers lex into about one item per 4 bytes. Reserving that much costs text-heavy files
-    // nothing: pages never written are never faulted in.
-    items_.reserve(in_.size() / 4 + 8);
     enum class State { kText, kLeftDelim, kComment, kRightDelim, kInsideAction, kDone };
     State st = State::kText;
     while (st != State::kDone) {
@@ -96,10 +90,15 @@ class Lexer {
       at_eof_ = true;
       return kEofRune;
     }
+    auto b = static_cast<unsigned char>(in_[pos_]);
+    if (b < 0x80) {  // ASCII, nearly every byte of a template: no decoding
+      ++pos_;
+      if (b == '\n') ++line_;
+      return b;
+    }
     size_t w;
     uint32_t r = decode_rune(in_, pos_, &w);
     pos_ += w;
-    if (r == '\n') ++line_;
     return r;
   }
   uint32_t peek() {
@@ -109,10 +108,15 @@ class Lexer {
   }
   void backup() {
     if (!at_eof_ && pos_ > 0) {
+      auto b = static_cast<unsigned char>(in_[pos_ - 1]);
+      if (b < 0x80) {  // ASCII: one byte back
+        --pos_;
+        if (b == '\n') --line_;
+        return;
+      }
       size_t w;
-      uint32_t r = decode_last_rune(in_, pos_, &w);
+      decode_last_rune(in_, pos_, &w);
       pos_ -= w;
-      if (r == '\n') --line_;
     }
   }
   void emit(ItemType t) {
@@ -499,7 +503,7 @@ class Lexer {
   int paren_depth_ = 0;
   int line_ = 1;
   int start_line_ = 1;
-  std::vector<Item> items_;
+  std::deque<Item> items_;
   std::string error_;
 };
 

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace oc::helm {
 
@@ -60,7 +60,10 @@ struct Item {
 };
 
 struct Lexed {
-  std::vector<Item> items;  // the last is kEOF or kError (lexing stops at the first error)
+  // The last is kEOF or kError (lexing stops at the first error). A deque: helpers files lex
+  // into more items than any estimate from their size, and a vector's regrowth held old and new
+  // copies at once (the peak of a whole `helm template` run); items never move in a deque.
+  std::deque<Item> items;
   std::string error;        // the kError item's message
 };
 

@@ -1,11 +1,13 @@
 #include "helm/template_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "helm/funcs.h"
@@ -198,7 +200,12 @@ class Parser {
 
  private:
   std::shared_ptr<Tree> new_tree(const std::string& name) {
-    auto t = std::make_shared<Tree>();
+    if (!arena_) {
+      // About as many bytes of nodes as of template text; the arena grows past that if needed.
+      size_t first = std::clamp<size_t>(text_->size(), 1024, size_t{1} << 20);
+      arena_ = std::make_shared<std::pmr::monotonic_buffer_resource>(first);
+    }
+    auto t = std::make_shared<Tree>(arena_);
     t->name = name;
     t->parse_name = parse_name_;
     t->text = text_;
@@ -296,7 +303,7 @@ class Parser {
         }
         it->second = t;
       } else {
-        set_[t->name] = t;
+        set_.emplace(t->name, t);
         if (t->name == parse_name_) {
           order_.insert(order_.begin(), t);
         } else {
@@ -796,8 +803,9 @@ class Parser {
 
   std::string parse_name_;
   std::shared_ptr<const std::string> text_;
+  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // shared by every tree parsed
   const FuncTable& funcs_;
-  std::vector<Item> items_;
+  std::deque<Item> items_;
   std::string lex_error_;  // the message of items_' kError item, if any
   size_t lex_pos_ = 0;
   const Item* token_[3] = {nullptr, nullptr, nullptr};
@@ -807,7 +815,7 @@ class Parser {
   int action_line_ = 0;
   int range_depth_ = 0;
   int depth_ = 0;  // nesting of parentheses and control bodies (kMaxNestingDepth)
-  std::map<std::string, std::shared_ptr<Tree>> set_;
+  std::unordered_map<std::string, std::shared_ptr<Tree>> set_;  // order_ keeps the order
   std::vector<std::shared_ptr<Tree>> order_;
 };
 
