@@ -6,8 +6,8 @@ sys, from wait4) and the largest peak RSS. Small inputs, so what is measured is 
 argument parsing and the work around a tiny input — the cost every `kustomize build`, `age -d`
 or `secrets decrypt` in a script or a CI job pays.
 
-The "eager" rows run opencenter with libcurl, libgit2 and libarchive preloaded (LD_PRELOAD),
-which is what every process paid before those libraries were opened on first use
+The "eager" rows run opencenter with libcurl, libgit2, libarchive and cpp-httplib preloaded
+(LD_PRELOAD), which is what every process paid before those libraries were opened on first use
 (src/core/dynlib.h).
 
   bench/startup/startup_bench.py [--runs N] [--oc build/release/opencenter]
@@ -61,7 +61,7 @@ def main():
     for tool in ("kubectl", "age", "age-keygen"):
         if not shutil.which(tool):
             sys.exit(f"needs {tool} on PATH")
-    eager = dict(os.environ, LD_PRELOAD="libcurl.so.4 libgit2.so.1.5 libarchive.so.13")
+    eager = dict(os.environ, LD_PRELOAD="libcurl.so.4 libgit2.so.1.5 libarchive.so.13 libcpp-httplib.so.0.11")
     with tempfile.TemporaryDirectory() as d:
         k = os.path.join(d, "k")
         os.makedirs(k)

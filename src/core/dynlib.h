@@ -2,11 +2,12 @@
 //
 // libcurl, libgit2 and libarchive (with the 40-odd libraries they pull in: GnuTLS, Kerberos,
 // LDAP, mbedTLS, libxml2, ICU …) cost every opencenter process ~6 ms of dynamic loading and
-// ~6 MiB of resident memory, although most commands (kustomize build, helm template, secrets)
-// never touch the network, Git or an archive (bench/RESULTS.md, "Process start"). Their
-// functions are therefore defined in src/<layer>/*_lazy.cc as forwarders that resolve the real
-// symbol here the first time they are called; the rest of the code includes the libraries'
-// own headers and calls them as usual.
+// ~6 MiB of resident memory, and cpp-httplib (libssl, brotli, OpenSSL's full initialisation)
+// another 1.1 ms and 2.8 MiB, although most commands (kustomize build, helm template, secrets)
+// never touch the network, Git, an archive or an HTTP server (bench/RESULTS.md, "Process
+// start"). Their functions are therefore defined in src/<layer>/*_lazy.cc as forwarders that
+// resolve the real symbol here the first time they are called; the rest of the code includes
+// the libraries' own headers and calls them as usual.
 //
 // Thread-safe. A library that cannot be opened ends the process with exit status 127 and a
 // message naming it and the Debian package that provides it (the same outcome as a library

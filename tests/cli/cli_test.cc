@@ -152,7 +152,7 @@ TEST(CliLocalCluster, ApiserverRefusesNonLoopbackWithoutTls) {
 // libcurl, libgit2 and libarchive are opened on first use (src/core/dynlib.h). The loader's
 // own trace (LD_DEBUG=files) shows which libraries a command really opens: none of the three for
 // local work, libcurl as soon as a command talks to an API server.
-TEST(Cli, LocalCommandsDoNotLoadTheNetworkGitOrArchiveLibraries) {
+TEST(Cli, LocalCommandsDoNotLoadTheNetworkGitArchiveOrHttpServerLibraries) {
   test::TempDir dir;
   dir.write("k/kustomization.yaml",
             "resources: [cm.yaml]\nconfigMapGenerator:\n- name: gen\n  literals: [a=b]\n");
@@ -166,7 +166,8 @@ TEST(Cli, LocalCommandsDoNotLoadTheNetworkGitOrArchiveLibraries) {
     auto r = test::run("LD_DEBUG=files " + kBin + " " + cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0);
     EXPECT_NE(r.err.find("libyaml-0.so"), std::string::npos) << "LD_DEBUG gave no trace";
-    for (const char* lib : {"libcurl.so", "libgit2.so", "libarchive.so"}) {
+    for (const char* lib :
+         {"libcurl.so", "libgit2.so", "libarchive.so", "libcpp-httplib.so", "libssl.so"}) {
       EXPECT_EQ(r.err.find(lib), std::string::npos) << cmd << " loaded " << lib;
     }
   }
