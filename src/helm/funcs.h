@@ -74,14 +74,18 @@ class FuncTable {
   }
   void remove(const std::string& name) { funcs_.erase(name); }
   const FuncDef* find(std::string_view name) const {
-    auto it = funcs_.find(std::string(name));
+    auto it = funcs_.find(name);  // no key copy: every identifier of every template looks up
     return it == funcs_.end() ? nullptr : &it->second;
   }
   size_t size() const { return funcs_.size(); }
   std::vector<std::string> names() const;
 
  private:
-  std::unordered_map<std::string, FuncDef> funcs_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, FuncDef, Hash, std::equal_to<>> funcs_;
 };
 
 // Registration, one per source file.

@@ -178,12 +178,12 @@ class Parser {
         if (next_non_space().type == ItemType::kDefine) {
           auto def = new_tree("definition");
           Tree* saved = tree_;
-          auto saved_vars = vars_;
+          std::vector<std::string_view> saved_vars{"$"};
+          saved_vars.swap(vars_);
           tree_ = def.get();
-          vars_ = {"$"};
           parse_definition(def);
           tree_ = saved;
-          vars_ = saved_vars;
+          vars_.swap(saved_vars);
           continue;
         }
         backup2(delim);
@@ -811,7 +811,7 @@ class Parser {
   const Item* token_[3] = {nullptr, nullptr, nullptr};
   int peek_count_ = 0;
   Tree* tree_ = nullptr;
-  std::vector<std::string> vars_;
+  std::vector<std::string_view> vars_;  // slices of the text, and "$"
   int action_line_ = 0;
   int range_depth_ = 0;
   int depth_ = 0;  // nesting of parentheses and control bodies (kMaxNestingDepth)
