@@ -1,5 +1,6 @@
 #include "core/scalar.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -296,7 +297,16 @@ Scalar resolve_plain_impl(std::string_view in, Schema schema) {
       break;
   }
 
-  // 'D' or 'S': timestamp, int, uint, float, 0b…, and (v3) 0o….
+  // 'D' or 'S': timestamp, int, uint, float, 0b…, and (v3) 0o…. None of them has other
+  // characters than these, so "100m", "128Mi" or "2-alpha" are strings without trying each.
+  static constexpr auto kNumberOrTime = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("0123456789abcdefABCDEFxXoOtTzZ+-._: \t")) t[c] = true;
+    return t;
+  }();
+  for (unsigned char c : in) {
+    if (!kNumberOrTime[c]) return r;
+  }
   if (auto ts = parse_timestamp(in)) {
     r.type = T::kTimestamp;
     r.s = std::move(*ts);

@@ -7,6 +7,7 @@
 // byte-identical to `kustomize build`; with `indent_sequences` the indentation follows go-yaml
 // v3 (what sops writes). tests/core/yaml_writer_test.cc checks both against the Go libraries.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <ostream>
 
@@ -81,9 +82,30 @@ struct Analysis {
   bool block_allowed = false;
 };
 
+// Printable ASCII that changes nothing in the analysis after the first byte: not a space, not
+// an indicator (, ? [ ] { } : #). Most keys and values (names, labels, image tags) are all such.
+constexpr auto kQuietByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x21; c < 0x7F; ++c) t[c] = true;
+  for (unsigned char c : std::string_view(",?[]{}:#")) t[c] = false;
+  return t;
+}();
+
 Analysis analyze_scalar(std::string_view v) {
   Analysis a;
   if (v.empty()) return a;
+  // Fast path: a first byte that is no indicator (nor '-' or '.', which may start "---" or
+  // "..."), then quiet bytes only: everything allowed, as the loop below would find.
+  if (kQuietByte[static_cast<unsigned char>(v[0])] &&
+      !std::strchr("&*!|>'\"%@`-.", v[0])) {
+    bool quiet = true;
+    for (size_t i = 1; i < v.size() && quiet; ++i) quiet = kQuietByte[static_cast<unsigned char>(v[i])];
+    if (quiet) {
+      a.flow_plain_allowed = a.block_plain_allowed = a.single_quoted_allowed = a.block_allowed =
+          true;
+      return a;
+    }
+  }
   bool block_indicators = false, flow_indicators = false, line_breaks = false,
        special_characters = false, leading_space = false, leading_break = false,
        trailing_space = false, trailing_break = false, break_space = false, space_break = false,
@@ -518,6 +540,13 @@ bool Emitter::check_simple_key(const Node& n) const {
   size_t length = 0;
   switch (n.kind()) {
     case NodeKind::kScalar: {
+      // Printable ASCII without a tag, short enough that no canonical form (a number, "null")
+      // reaches the limit: one line, a simple key. Saves preparing every key twice.
+      const std::string& t = n.text();
+      if (n.tag().empty() && t.size() <= 64 &&
+          std::all_of(t.begin(), t.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
+        return true;
+      }
       Prepared p = prepare(n, Ctx{});
       if (p.analysis.multiline) return false;
       length = p.tag_handle.size() + p.tag_suffix.size() + p.text.size();

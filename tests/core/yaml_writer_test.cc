@@ -148,7 +148,10 @@ std::string random_string(std::mt19937& rng) {
       "\n", "\n\n", "\t", "{", "}", "[", "]", ",", "&", "*", "!", "|", ">", "%", "@", "`", ".",
       "...", "---", "é", "中", "\xE2\x80\xA8", "\xC2\x85", "\xEF\xBB\xBF", "\x01", "\x7F",
       "\xC2\xA0", "yes", "no", "on", "null", "~", "true", "1e3", "0x1F", "012", "1_000", "1:20",
-      "2001-12-14", "-.inf", ".5", "+1", "<<", "=", "word ", "longer words here "};
+      "2001-12-14", "-.inf", ".5", "+1", "<<", "=", "word ", "longer words here ",
+      // Letters that may or may not belong to a number or a time (hex digits, prefixes, the
+      // exponent, T and Z) next to ones that never do (quantities like 100m, 128Mi).
+      "m", "Mi", "0o7", "x", "t", "T", "e", "E", "p", "i", "n", "12:30:45", "2001-12-14t21:59:43Z"};
   std::uniform_int_distribution<int> len(0, 12);
   std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1);
   std::string s;
