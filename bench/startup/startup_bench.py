@@ -36,7 +36,17 @@ def run_once(argv, env=None, stdin_path=None):
         stdin.close()
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {' '.join(argv)}\n{err.decode(errors='replace')}")
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+    return wall, ru.ru_utime + ru.ru_stime
+
+
+def peak_rss_kib(argv, env=None):
+    """The command's own peak RSS. wait4's ru_maxrss for a child of this script also counts
+    the Python image the child was forked from (the kernel records the old mm's high-water mark
+    at exec), which hid every figure under Python's ~15 MiB; GNU time forks from a small
+    process instead."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=True)
+    return int(r.stderr.decode().strip().splitlines()[-1])
 
 
 def measure(cases, runs):
@@ -45,10 +55,11 @@ def measure(cases, runs):
         for name, argv, env in cases:
             results[name].append(run_once(argv, env))
     out = {}
-    for name, rows in results.items():
+    for name, argv, env in cases:
+        rows = results[name]
+        rss = max(peak_rss_kib(argv, env) for _ in range(3))
         out[name] = (statistics.median(r[0] for r in rows) * 1e3,
-                     statistics.median(r[1] for r in rows) * 1e3,
-                     max(r[2] for r in rows) / 1024)
+                     statistics.median(r[1] for r in rows) * 1e3, rss / 1024)
     return out
 
 
@@ -58,10 +69,11 @@ def main():
     ap.add_argument("--oc", default="build/release/opencenter")
     a = ap.parse_args()
     oc = os.path.abspath(a.oc)
-    for tool in ("kubectl", "age", "age-keygen"):
+    for tool in ("kubectl", "age", "age-keygen", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"needs {tool} on PATH")
-    eager = dict(os.environ, LD_PRELOAD="libcurl.so.4 libgit2.so.1.5 libarchive.so.13 libcpp-httplib.so.0.11")
+    eager = dict(os.environ,
+                 LD_PRELOAD="libcurl.so.4 libgit2.so.1.5 libarchive.so.13 libcpp-httplib.so.0.11")
     with tempfile.TemporaryDirectory() as d:
         k = os.path.join(d, "k")
         os.makedirs(k)
