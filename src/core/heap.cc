@@ -14,8 +14,8 @@ namespace oc::core {
 bool use_short_run_heap() {
   constexpr size_t kReserve = size_t{64} << 20;
   constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-  // Threads share the main arena: a non-main arena is a separate mapping this cannot advise,
-  // and a short run has one working thread at a time.
+  // Threads share the main arena: a non-main arena is a separate mapping this cannot advise
+  // (helm renders on a thread of its own, with a large stack).
   mallopt(M_ARENA_MAX, 1);
   // The largest threshold glibc accepts on 64-bit (half its 64 MiB heap size); above it
   // allocations are mmapped on their own and would fault page by page again.

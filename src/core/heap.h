@@ -13,9 +13,11 @@ namespace oc::core {
 // same from inside: one malloc arena for every thread, allocations below 32 MiB from that
 // arena, a 64 MiB heap reservation that is never trimmed, and MADV_HUGEPAGE on it (the kernel
 // honours it when transparent huge pages are "madvise" or "always"; with "never" nothing
-// changes). Growth past the reservation gets ordinary pages. Call once, before the command's
-// work starts; never in a long-running process (one arena serialises concurrent allocators).
-// Returns whether the reservation got the advice.
+// changes). Growth past the reservation gets ordinary pages. One arena means threads that
+// allocate at the same moment take turns on its lock: right for a command whose work is one
+// thread (helm's render thread, kustomize) or whose parallel part allocates little per item
+// (sops values, age chunks); never for a long-running server. Call once, before the command's
+// work starts. Returns whether the reservation got the advice.
 bool use_short_run_heap();
 
 // Keeps `p` alive until the process ends, and then does not free it. A command that has written

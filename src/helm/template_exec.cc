@@ -866,7 +866,8 @@ std::string Executor::include(std::string_view name, const Value& data) {
     throw FuncError("template: no template " + go_quote(name) +
                     " associated with template \"gotpl\"");
   }
-  // Helm counts nesting per name; a name is one tree here.
+  // Helm counts nesting per name; this counts per tree, which is the same except for a name a
+  // `tpl` text redefines: its two trees count separately, each still bounded.
   int& count = included_[tree];
   if (count > opts_.limits.max_include_depth) {
     throw FuncError("rendering template has a nested reference name: " + std::string(name) +
