@@ -98,6 +98,11 @@ void add_flag(Bound& b, const Flag& f) {
 // building every command's options took a tenth of a short command's start. Otherwise (help, a
 // typo, a group alone) nullptr, and all commands are registered as before.
 const Command* invoked_command(int argc, const char* const* argv, const Registry& registry) {
+  // Help anywhere ("helm template --help") takes the full registration, as before.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "-h" || a == "--help" || a == "--help-all") return nullptr;
+  }
   std::vector<std::string_view> words;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
@@ -117,11 +122,6 @@ const Command* invoked_command(int argc, const char* const* argv, const Registry
     bool prefix = true;
     for (size_t k = 0; k < c.path.size() && prefix; ++k) prefix = c.path[k] == words[k];
     if (prefix && (!best || c.path.size() > best->path.size())) best = &c;
-  }
-  // Help anywhere ("helm template --help") takes the full registration, as before.
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "-h" || a == "--help" || a == "--help-all") return nullptr;
   }
   return best;
 }
