@@ -932,7 +932,7 @@ std::vector<const MapEntry*> Emitter::ordered_entries(const Node& n) const {
   v.reserve(n.entries().size());
   for (const auto& e : n.entries()) v.push_back(&e);
   if (st_.sort_keys) {
-    std::stable_sort(v.begin(), v.end(), [](const MapEntry* a, const MapEntry* b) {
+    auto less = [](const MapEntry* a, const MapEntry* b) {
       // Numbers and booleans sort before strings (reflect.Kind order), by value.
       auto rank = [](const Node& k) {
         if (!k.is_scalar()) return 2;
@@ -954,7 +954,10 @@ std::vector<const MapEntry*> Emitter::ordered_entries(const Node& n) const {
         return x < y;
       }
       return yaml_v2_key_less(a->key.text(), b->key.text());
-    });
+    };
+    // Mappings built from Helm values come sorted by bytes, which is this order for most keys:
+    // checking is one comparison per key and spares the sort its buffer.
+    if (!std::is_sorted(v.begin(), v.end(), less)) std::stable_sort(v.begin(), v.end(), less);
   }
   return v;
 }

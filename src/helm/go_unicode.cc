@@ -224,7 +224,10 @@ std::string map_runes(std::string_view s, F f) {
   std::string out;
   out.reserve(s.size());
   if (ascii) {
-    for (char c : s) out.push_back(static_cast<char>(f(static_cast<unsigned char>(c))));
+    out.resize(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      out[i] = static_cast<char>(f(static_cast<unsigned char>(s[i])));
+    }
     return out;
   }
   bool changed = false;
@@ -335,10 +338,13 @@ void append_go_quote(std::string& out, std::string_view s, bool ascii_only) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        append_escaped_rune(out, c, '"', ascii_only);
+        size_t j = i + 1;  // the whole run of printable ASCII at once
+        while (j < s.size() && s[j] >= 0x20 && s[j] < 0x7F && s[j] != '"' && s[j] != '\\') ++j;
+        out.append(s.data() + i, j - i);
+        i = j;
+        continue;
       }
+      append_escaped_rune(out, c, '"', ascii_only);
       ++i;
       continue;
     }
@@ -507,6 +513,22 @@ bool go_unquote(std::string_view in, std::string* out) {
   }
   if (quote != '"' && quote != '\'') return false;
   if (in.back() != quote) return false;
+  if (quote == '"') {
+    // Most literals are plain ASCII: no escapes, so the body is the value.
+    std::string_view body = in.substr(1, in.size() - 2);
+    bool plain = true;
+    for (char c : body) {
+      auto b = static_cast<unsigned char>(c);
+      if (b >= 0x80 || b == '\\' || b == '"' || b == '\n') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      out->assign(body);
+      return true;
+    }
+  }
   out->clear();
   size_t i = 1;
   size_t end = in.size() - 1;

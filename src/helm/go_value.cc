@@ -99,6 +99,22 @@ Value Value::string(std::string_view s) {
   return v;
 }
 
+Value Value::immortal_string(std::string_view s, std::pmr::memory_resource* mr) {
+  Value v;
+  v.kind_ = Kind::kString;
+  v.type_ = GoType::kString;
+  if (!s.empty()) {
+    auto* o = static_cast<StrObj*>(mr->allocate(sizeof(StrObj) + s.size(), alignof(StrObj)));
+    o->refs = HeapObj::kImmortal;
+    o->tag = HeapObj::Tag::kString;
+    o->len = s.size();
+    std::memcpy(o->data, s.data(), s.size());
+    o->data[s.size()] = '\0';
+    v.u_.p = o;
+  }
+  return v;
+}
+
 Value Value::bytes(std::string_view s) {
   Value v = string(s);
   v.kind_ = Kind::kBytes;
@@ -129,6 +145,27 @@ Value Value::nil_map(GoType t) {
   v.kind_ = Kind::kMap;
   v.type_ = t;
   v.u_.p = nullptr;
+  return v;
+}
+
+Value Value::clone() const {
+  if (kind_ != Kind::kSlice && kind_ != Kind::kMap) return *this;
+  if (u_.p == nullptr) return *this;
+  Value v(*this);
+  v.release();  // `v` takes the new container below instead of sharing this one
+  if (kind_ == Kind::kSlice) {
+    auto* o = new SliceObj();
+    const auto& from = static_cast<const SliceObj*>(u_.p)->items;
+    o->items.reserve(from.size());
+    for (const Value& e : from) o->items.push_back(e.clone());
+    v.u_.p = o;
+  } else {
+    auto* o = new MapObj();
+    const auto& from = static_cast<const MapObj*>(u_.p)->entries();
+    o->entries().reserve(from.size());
+    for (const auto& e : from) o->append_unsorted(e.key, e.value.clone());
+    v.u_.p = o;
+  }
   return v;
 }
 

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -163,6 +164,8 @@ class Value {
     return v;
   }
   static Value string(std::string_view s);
+  // An immortal string in `mr` (a template literal in its tree's arena), gone with the arena.
+  static Value immortal_string(std::string_view s, std::pmr::memory_resource* mr);
   static Value bytes(std::string_view s);
   // A slice of the given type (kSliceIface, kSliceString, kSliceInt).
   static Value slice(std::vector<Value> items, GoType t = GoType::kSliceIface);
@@ -239,6 +242,11 @@ class Value {
     v.iface_ = false;
     return v;
   }
+
+  // A copy with new maps and slices (their elements cloned the same way) and everything else
+  // shared: strings and scalars are immutable. Types and interface flags are kept. Objects are
+  // shared too (none is built from parsed text). Cycles are not followed: only for trees.
+  Value clone() const;
 
   // The same value converted to another Go type with the same representation (Values →
   // map[string]interface{} when passed to such a parameter).

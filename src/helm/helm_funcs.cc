@@ -75,9 +75,9 @@ std::string json_type_error(const Value& v, const char* target) {
   return std::string("json: cannot unmarshal ") + what + " into Go value of type " + target;
 }
 
-Value f_from_yaml(CallCtx&, Args a) {
+Value from_yaml(std::string_view text) {
   Value m = Value::map(GoType::kMapIface);
-  auto r = yaml_to_value(a[0].str());
+  auto r = yaml_to_value(text);
   if (!r.ok()) {
     m.map_obj()->set("Error",
                      Value::string("error converting YAML to JSON: " + r.error().to_string()));
@@ -88,6 +88,14 @@ Value f_from_yaml(CallCtx&, Args a) {
   m.map_obj()->set("Error", Value::string("error unmarshaling JSON: while decoding JSON: " +
                                           json_type_error(*r, "map[string]interface {}")));
   return m;
+}
+
+Value f_from_yaml(CallCtx& ctx, Args a) {
+  std::string_view text = a[0].str();
+  if (const Value* known = ctx.exec.from_yaml_memo(text)) return known->clone();
+  Value v = from_yaml(text);
+  ctx.exec.remember_from_yaml(text, v);
+  return v;
 }
 
 Value f_from_yaml_array(CallCtx&, Args a) {
@@ -225,6 +233,14 @@ FuncTable make_values_methods() {
 
 const FuncDef* values_method(std::string_view name) {
   static const FuncTable methods = make_values_methods();
+  // Every field of .Values, .Release, .Chart … asks first whether it names a method: a look at
+  // the first letter answers most of them without hashing the name.
+  static const std::string first_letters = [] {
+    std::string s;
+    for (const std::string& n : methods.names()) s += n[0];
+    return s;
+  }();
+  if (name.empty() || first_letters.find(name[0]) == std::string::npos) return nullptr;
   return methods.find(name);
 }
 

@@ -2,6 +2,7 @@
 // forms, which error messages quote ("executing \"x\" at <.Values.a>").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <memory_resource>
@@ -14,7 +15,8 @@
 namespace oc::helm {
 
 struct FuncDef;
-struct Tree;
+struct Node;
+struct ListNode;
 
 enum class NodeType : uint8_t {
   kText,
@@ -42,6 +44,59 @@ enum class NodeType : uint8_t {
   kContinue,
 };
 
+// The parse tree's own containers and strings live in the arena its trees share (Tree below):
+// a helpers file parses into tens of thousands of nodes, and their vectors and strings were most
+// of the parse's malloc/free calls. Strings are slices of the template's text (kept alive by the
+// tree) or copies in the arena (Tree::intern).
+template <class T>
+using ArenaVector = std::pmr::vector<T>;
+using NodeList = ArenaVector<Node*>;
+using NameList = ArenaVector<std::string_view>;
+
+// One parsed template: a file's body or a {{define}}. Immutable once parsed; shared by renders.
+struct Tree {
+  std::string_view name;        // the template's name (in the arena)
+  std::string_view parse_name;  // the file it was parsed from (errors name it; in the arena)
+  std::shared_ptr<const std::string> text;
+  ListNode* root = nullptr;
+
+  // Nodes come from `arena`, which every tree parsed from one text shares: they are cached and
+  // freed together, and a chart's helpers file defines thousands of small trees (one arena
+  // each cost 2 KB per tree and a malloc per node block).
+  explicit Tree(std::shared_ptr<std::pmr::monotonic_buffer_resource> arena)
+      : arena_(std::move(arena)) {}
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+  ~Tree();
+
+  // A new node owned by this tree, in the shared arena. Not thread-safe: only the parser makes
+  // nodes.
+  template <class T, class... A>
+  T* make(A&&... a) {
+    void* mem = arena_->allocate(sizeof(T), alignof(T));
+    T* p = ::new (mem) T(std::forward<A>(a)...);
+    link(p);
+    return p;
+  }
+  // A copy of `s` in the arena, for a string that is not a slice of the text (an unquoted
+  // name). Not thread-safe either.
+  std::string_view intern(std::string_view s) const {
+    if (s.empty()) return {};
+    char* mem = static_cast<char*>(arena_->allocate(s.size(), 1));
+    std::copy(s.begin(), s.end(), mem);
+    return {mem, s.size()};
+  }
+  std::pmr::memory_resource* arena() const { return arena_.get(); }
+  // "name:line:col" of a node (Go's Tree.ErrorContext location; the column is a 0-based byte
+  // offset, as Go prints it).
+  std::string location(const Node* n, int* line = nullptr, int* col = nullptr) const;
+
+ private:
+  void link(Node* n);
+  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // released after the nodes
+  Node* last_ = nullptr;  // the nodes of this tree, newest first (Node::prev_), destroyed with it
+};
+
 struct Node {
   Node(NodeType t, uint32_t p, const Tree* tr) : type(t), pos(p), tree(tr) {}
   virtual ~Node() = default;
@@ -55,12 +110,16 @@ struct Node {
   NodeType type;
   uint32_t pos;  // byte offset in the tree's text
   const Tree* tree;
+
+ private:
+  friend struct Tree;
+  Node* prev_ = nullptr;  // the tree's list of its nodes
 };
 
 struct ListNode : Node {
-  ListNode(uint32_t p, const Tree* t) : Node(NodeType::kList, p, t) {}
+  ListNode(uint32_t p, const Tree* t) : Node(NodeType::kList, p, t), nodes(t->arena()) {}
   void write_to(std::string& out) const override;
-  std::vector<Node*> nodes;
+  NodeList nodes;
 };
 
 struct TextNode : Node {
@@ -72,21 +131,26 @@ struct TextNode : Node {
 };
 
 struct CommentNode : Node {
-  CommentNode(uint32_t p, const Tree* t, std::string s)
-      : Node(NodeType::kComment, p, t), text(std::move(s)) {}
-  void write_to(std::string& out) const override { out += "{{" + text + "}}"; }
-  std::string text;
+  CommentNode(uint32_t p, const Tree* t, std::string_view s)
+      : Node(NodeType::kComment, p, t), text(s) {}
+  void write_to(std::string& out) const override {
+    out += "{{";
+    out += text;
+    out += "}}";
+  }
+  std::string_view text;  // a slice of the tree's text
 };
 
 struct VariableNode;
 struct CommandNode;
 
 struct PipeNode : Node {
-  PipeNode(uint32_t p, const Tree* t) : Node(NodeType::kPipe, p, t) {}
+  PipeNode(uint32_t p, const Tree* t)
+      : Node(NodeType::kPipe, p, t), decl(t->arena()), cmds(t->arena()) {}
   void write_to(std::string& out) const override;
   bool is_assign = false;
-  std::vector<VariableNode*> decl;
-  std::vector<CommandNode*> cmds;
+  ArenaVector<VariableNode*> decl;
+  ArenaVector<CommandNode*> cmds;
 };
 
 struct ActionNode : Node {
@@ -100,23 +164,23 @@ struct ActionNode : Node {
 };
 
 struct CommandNode : Node {
-  CommandNode(uint32_t p, const Tree* t) : Node(NodeType::kCommand, p, t) {}
+  CommandNode(uint32_t p, const Tree* t) : Node(NodeType::kCommand, p, t), args(t->arena()) {}
   void write_to(std::string& out) const override;
-  std::vector<Node*> args;
+  NodeList args;
 };
 
 struct IdentifierNode : Node {
-  IdentifierNode(uint32_t p, const Tree* t, std::string id, const FuncDef* f)
-      : Node(NodeType::kIdentifier, p, t), ident(std::move(id)), fn(f) {}
+  IdentifierNode(uint32_t p, const Tree* t, std::string_view id, const FuncDef* f)
+      : Node(NodeType::kIdentifier, p, t), ident(id), fn(f) {}
   void write_to(std::string& out) const override { out += ident; }
-  std::string ident;
+  std::string_view ident;  // a slice of the tree's text
   const FuncDef* fn;  // resolved at parse time
 };
 
 struct VariableNode : Node {
-  VariableNode(uint32_t p, const Tree* t) : Node(NodeType::kVariable, p, t) {}
+  VariableNode(uint32_t p, const Tree* t) : Node(NodeType::kVariable, p, t), ident(t->arena()) {}
   void write_to(std::string& out) const override;
-  std::vector<std::string> ident;  // "$x", then fields
+  NameList ident;  // "$x", then fields
 };
 
 struct DotNode : Node {
@@ -130,16 +194,17 @@ struct NilNode : Node {
 };
 
 struct FieldNode : Node {
-  FieldNode(uint32_t p, const Tree* t) : Node(NodeType::kField, p, t) {}
+  FieldNode(uint32_t p, const Tree* t) : Node(NodeType::kField, p, t), ident(t->arena()) {}
   void write_to(std::string& out) const override;
-  std::vector<std::string> ident;
+  NameList ident;
 };
 
 struct ChainNode : Node {
-  ChainNode(uint32_t p, const Tree* t, Node* n) : Node(NodeType::kChain, p, t), node(n) {}
+  ChainNode(uint32_t p, const Tree* t, Node* n)
+      : Node(NodeType::kChain, p, t), node(n), field(t->arena()) {}
   void write_to(std::string& out) const override;
   Node* node;
-  std::vector<std::string> field;
+  NameList field;
 };
 
 struct BoolNode : Node {
@@ -156,20 +221,17 @@ struct NumberNode : Node {
   uint64_t uint64 = 0;
   double float64 = 0;
   double imag = 0;  // complex constants: imaginary part (real part in float64)
-  std::string text;
+  std::string_view text;  // a slice of the tree's text
 };
 
 struct StringNode : Node {
-  StringNode(uint32_t p, const Tree* t, std::string q, std::string s)
-      : Node(NodeType::kString, p, t), quoted(std::move(q)), text(std::move(s)) {
-    value = Value::string(text);
-    value.make_immortal();
-  }
-  ~StringNode() override { value.free_immortal(); }
+  // `q` is the quoted literal (a slice of the tree's text), `s` its value.
+  StringNode(uint32_t p, const Tree* t, std::string_view q, std::string_view s)
+      : Node(NodeType::kString, p, t), quoted(q), value(Value::immortal_string(s, t->arena())) {}
   void write_to(std::string& out) const override { out += quoted; }
-  std::string quoted;
-  std::string text;
-  Value value;  // immortal; shared by concurrent renders
+  std::string_view text() const { return value.str(); }
+  std::string_view quoted;
+  Value value;  // immortal, in the tree's arena; shared by concurrent renders
 };
 
 struct EndNode : Node {
@@ -204,45 +266,8 @@ struct ContinueNode : Node {
 struct TemplateNode : Node {
   TemplateNode(uint32_t p, const Tree* t) : Node(NodeType::kTemplate, p, t) {}
   void write_to(std::string& out) const override;
-  std::string name;
+  std::string_view name;  // in the tree's arena (Tree::intern)
   PipeNode* pipe = nullptr;
-};
-
-// One parsed template: a file's body or a {{define}}. Immutable once parsed; shared by renders.
-struct Tree {
-  std::string name;        // the template's name
-  std::string parse_name;  // the file it was parsed from (errors name it)
-  std::shared_ptr<const std::string> text;
-  ListNode* root = nullptr;
-
-  // Nodes come from `arena`, which every tree parsed from one text shares: they are cached and
-  // freed together, and a chart's helpers file defines thousands of small trees (one arena
-  // each cost 2 KB per tree and a malloc per node block).
-  explicit Tree(std::shared_ptr<std::pmr::monotonic_buffer_resource> arena)
-      : arena_(std::move(arena)) {}
-  Tree(const Tree&) = delete;
-  Tree& operator=(const Tree&) = delete;
-  ~Tree() {
-    for (Node* n : nodes_) n->~Node();
-  }
-
-  // A new node owned by this tree, in the shared arena: a chart's helpers parse into tens of
-  // thousands of nodes, and a node-by-node malloc/free was a visible part of parsing and of
-  // freeing a chart. Not thread-safe: only the parser makes nodes.
-  template <class T, class... A>
-  T* make(A&&... a) {
-    void* mem = arena_->allocate(sizeof(T), alignof(T));
-    T* p = ::new (mem) T(std::forward<A>(a)...);
-    nodes_.push_back(p);
-    return p;
-  }
-  // "name:line:col" of a node (Go's Tree.ErrorContext location; the column is a 0-based byte
-  // offset, as Go prints it).
-  std::string location(const Node* n, int* line = nullptr, int* col = nullptr) const;
-
- private:
-  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // released after nodes_ below
-  std::vector<Node*> nodes_;  // every node of this tree, destroyed with it
 };
 
 // Go's parse.IsEmptyTree.

@@ -212,7 +212,7 @@ struct Executor::State {
   [[noreturn]] void errorf(const std::string& msg) {
     TemplateError e;
     if (node == nullptr) {
-      e.message = "template: " + tmpl->name + ": " + msg;
+      e.message = "template: " + std::string(tmpl->name) + ": " + msg;
       e.file = tmpl->parse_name;
     } else {
       const Tree* t = node->tree ? node->tree : tmpl;
@@ -447,7 +447,7 @@ struct Executor::State {
     return value;
   }
 
-  void not_a_function(const std::vector<Node*>& args, const Value* final) {
+  void not_a_function(const NodeList& args, const Value* final) {
     if (args.size() > 1 || final != nullptr) {
       errorf("can't give argument to non-function " + args[0]->str());
     }
@@ -492,23 +492,23 @@ struct Executor::State {
 
   Value ideal_constant(const NumberNode* c) {
     at(c);
-    if (c->is_complex) errorf("complex constants are not supported: " + c->text);
+    if (c->is_complex) errorf("complex constants are not supported: " + std::string(c->text));
     if (c->is_float && !is_hex_int(c->text) && c->text[0] != '\'' &&
         c->text.find_first_of(".eEpP") != std::string::npos) {
       return Value::floating(c->float64);
     }
     if (c->is_int) return Value::integer(c->int64);
-    if (c->is_uint) errorf(c->text + " overflows int");
+    if (c->is_uint) errorf(std::string(c->text) + " overflows int");
     return Value();
   }
 
-  Value eval_field_node(const Value& dot, const FieldNode* f, const std::vector<Node*>* args,
+  Value eval_field_node(const Value& dot, const FieldNode* f, const NodeList* args,
                         const Value* final) {
     at(f);
     return eval_field_chain(dot, dot, f, f->ident, 0, args, final);
   }
 
-  Value eval_chain_node(const Value& dot, const ChainNode* chain, const std::vector<Node*>* args,
+  Value eval_chain_node(const Value& dot, const ChainNode* chain, const NodeList* args,
                         const Value* final) {
     at(chain);
     if (chain->field.empty()) errorf("internal error: no fields in evalChainNode");
@@ -519,7 +519,7 @@ struct Executor::State {
     return eval_field_chain(dot, pipe, chain, chain->field, 0, args, final);
   }
 
-  Value eval_variable_node(const Value& dot, const VariableNode* v, const std::vector<Node*>* args,
+  Value eval_variable_node(const Value& dot, const VariableNode* v, const NodeList* args,
                            const Value* final) {
     at(v);
     const Value& value = var_value(v->ident[0]);
@@ -531,8 +531,8 @@ struct Executor::State {
   }
 
   Value eval_field_chain(const Value& dot, Value receiver, const Node* node,
-                         const std::vector<std::string>& ident, size_t from,
-                         const std::vector<Node*>* args, const Value* final) {
+                         const NameList& ident, size_t from,
+                         const NodeList* args, const Value* final) {
     size_t n = ident.size();
     for (size_t i = from; i + 1 < n; ++i) {
       receiver = eval_field(dot, ident[i], node, nullptr, nullptr, receiver);
@@ -541,20 +541,19 @@ struct Executor::State {
   }
 
   Value eval_function(const Value& dot, const IdentifierNode* node, const Node* cmd,
-                      const std::vector<Node*>* args, const Value* final) {
+                      const NodeList* args, const Value* final) {
     at(node);
     return eval_call(dot, *node->fn, nullptr, cmd, node->ident, args, final);
   }
 
-  Value eval_field(const Value& dot, const std::string& field_name, const Node* node,
-                   const std::vector<Node*>* args, const Value* final, const Value& receiver_in) {
+  Value eval_field(const Value& dot, std::string_view field_name, const Node* node,
+                   const NodeList* args, const Value* final, const Value& receiver_in) {
     if (!receiver_in.valid()) {
       if (ex.opts_.strict) errorf("nil data; no entry for key " + go_quote(field_name));
       return Value();
     }
-    std::string typ = static_type(receiver_in);
     if (receiver_in.kind() == Kind::kNil) {
-      errorf("nil pointer evaluating " + typ + "." + field_name);
+      errorf("nil pointer evaluating " + static_type(receiver_in) + "." + std::string(field_name));
     }
     const Value& receiver = receiver_in;  // interfaces hold the concrete value already
     // Methods first (Go looks them up on *T).
@@ -570,13 +569,15 @@ struct Executor::State {
       case Kind::kObject: {
         Value out;
         if (receiver.object_ptr()->field(field_name, &out)) {
-          if (has_args) errorf(field_name + " has arguments but cannot be invoked as function");
+          if (has_args) {
+            errorf(std::string(field_name) + " has arguments but cannot be invoked as function");
+          }
           return out;
         }
         break;
       }
       case Kind::kMap: {
-        if (has_args) errorf(field_name + " is not a method but has arguments");
+        if (has_args) errorf(std::string(field_name) + " is not a method but has arguments");
         const MapObj* m = receiver.map_obj();
         const Value* found = m ? m->find(field_name) : nullptr;
         if (found) return element_of(receiver.type(), *found);
@@ -586,12 +587,13 @@ struct Executor::State {
       default:
         break;
     }
-    errorf("can't evaluate field " + field_name + " in type " + typ);
+    errorf("can't evaluate field " + std::string(field_name) + " in type " +
+           static_type(receiver_in));
   }
 
   // evalCall. `receiver` is the method receiver (nullptr for functions).
   Value eval_call(const Value& dot, const FuncDef& fn, const Value* receiver, const Node* node,
-                  std::string_view name, const std::vector<Node*>* all_args, const Value* final) {
+                  std::string_view name, const NodeList* all_args, const Value* final) {
     count_step();
     const Node* const* args = nullptr;
     size_t nargs = 0;
@@ -693,7 +695,7 @@ struct Executor::State {
         errorf("cannot assign nil to " + std::string(param_go_name(typ)));
       case NodeType::kField: {
         // Go passes the field node itself as the argument list (so no arguments).
-        static const std::vector<Node*> kSelf(1, nullptr);
+        static const NodeList kSelf(1, nullptr);
         return validate_type(
             eval_field_node(dot, static_cast<const FieldNode*>(n), &kSelf, nullptr), typ);
       }
@@ -801,6 +803,20 @@ void Executor::note_changed(MapObj* m) {
   if (!changed_set_.insert(m).second) return;
   ++m->refs;
   changed_.push_back(m);
+}
+
+const Value* Executor::from_yaml_memo(std::string_view text) const {
+  auto it = from_yaml_memo_.find(text);
+  return it == from_yaml_memo_.end() ? nullptr : &it->second;
+}
+
+void Executor::remember_from_yaml(std::string_view text, const Value& v) {
+  // Small texts are where parsing costs most per byte; the memo holds at most 4 MiB of them.
+  constexpr size_t kMaxText = 16 << 10, kMaxTotal = 4 << 20;
+  if (text.size() > kMaxText || from_yaml_memo_bytes_ + text.size() > kMaxTotal) return;
+  if (from_yaml_memo_.emplace(std::string(text), v.clone()).second) {
+    from_yaml_memo_bytes_ += text.size();
+  }
 }
 
 const Tree* Executor::lookup_tree(std::string_view name) const {

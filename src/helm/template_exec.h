@@ -108,6 +108,13 @@ class Executor {
   // render may be used after its Executor is gone (render() returns only text).
   void note_changed(MapObj* m);
 
+  // Results of fromYaml by input text, for this render. Charts convert the same helper output
+  // over and over (kyverno's label helpers call fromYaml 637 times on a handful of texts, and
+  // a parse of two lines of YAML costs 29,000 instructions, a clone of its result a few hundred).
+  // Callers hand out clones: a template may change the map it gets.
+  const Value* from_yaml_memo(std::string_view text) const;
+  void remember_from_yaml(std::string_view text, const Value& v);
+
   struct State;
 
  private:
@@ -126,6 +133,12 @@ class Executor {
   std::unordered_set<const MapObj*> changed_set_;
   uint64_t steps_ = 0;
   const char* stack_base_ = nullptr;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Value, TextHash, std::equal_to<>> from_yaml_memo_;
+  size_t from_yaml_memo_bytes_ = 0;  // text held by the memo (bounded)
 };
 
 // Parse errors and execution errors as Helm reports them for a template file

@@ -1,6 +1,8 @@
 #include "helm/template_lexer.h"
 
+#include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "core/bytes.h"
@@ -19,8 +21,12 @@ constexpr uint32_t kEofRune = 0xFFFFFFFFu;
 bool is_space(uint32_t r) {
   return r == ' ' || r == '\t' || r == '\r' || r == '\n';
 }
+bool is_ascii_alnum(uint32_t r) {
+  return r == '_' || (r | 0x20) - 'a' < 26 || r - '0' < 10;
+}
 bool is_alnum(uint32_t r) {
-  return r == '_' || go_is_letter(r) || go_is_digit(r);
+  if (r < 0x80) return is_ascii_alnum(r);
+  return go_is_letter(r) || go_is_digit(r);
 }
 bool has_left_trim(std::string_view s) {
   return s.size() >= 2 && s[0] == '-' && is_space(s[1]);
@@ -28,8 +34,14 @@ bool has_left_trim(std::string_view s) {
 bool has_right_trim(std::string_view s) {
   return s.size() >= 2 && is_space(static_cast<unsigned char>(s[0])) && s[1] == '-';
 }
+// Byte by byte: the prefixes are the two-byte delimiters, and a memcmp call per action cost more
+// than the comparison (90,000 calls for a helpers file).
 bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
+  if (s.size() < p.size()) return false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (s[i] != p[i]) return false;
+  }
+  return true;
 }
 
 size_t count_newlines(std::string_view s) { return core::count_byte(s, '\n'); }
@@ -47,44 +59,55 @@ std::string sharp_u(uint32_t r) {
   return out;
 }
 
-class Lexer {
+}  // namespace
+
+class Lexer::Machine {
  public:
-  Lexer(std::string_view input, bool break_ok, bool continue_ok)
+  Machine(std::string_view input, bool break_ok, bool continue_ok)
       : in_(input), break_ok_(break_ok), continue_ok_(continue_ok) {}
 
-  Lexed run() {
-    enum class State { kText, kLeftDelim, kComment, kRightDelim, kInsideAction, kDone };
-    State st = State::kText;
-    while (st != State::kDone) {
-      switch (st) {
-        case State::kText:
-          st = lex_text() ? State::kLeftDelim : State::kDone;
-          break;
-        case State::kLeftDelim: {
-          int r = lex_left_delim();
-          st = r == 0 ? State::kComment : State::kInsideAction;
-          break;
-        }
-        case State::kComment:
-          st = lex_comment() ? State::kText : State::kDone;
-          break;
-        case State::kRightDelim:
-          lex_right_delim();
-          st = State::kText;
-          break;
-        case State::kInsideAction: {
-          int r = lex_inside_action();
-          st = r < 0 ? State::kDone : r == 1 ? State::kRightDelim : State::kInsideAction;
-          break;
-        }
-        case State::kDone:
-          break;
-      }
+  // Runs the state machine until it has emitted an item (a state emits one or two).
+  Item next_item() {
+    while (head_ == count_) {
+      count_ = 0;
+      head_ = 0;
+      if (st_ == State::kDone) return last_;
+      step();
     }
-    return Lexed{std::move(items_), std::move(error_)};
+    last_ = items_[head_++];
+    return last_;
   }
 
+  const std::string& error_message() const { return error_; }
+
  private:
+  enum class State { kText, kLeftDelim, kComment, kRightDelim, kInsideAction, kDone };
+
+  void step() {
+    switch (st_) {
+      case State::kText:
+        st_ = lex_text() ? State::kLeftDelim : State::kDone;
+        break;
+      case State::kLeftDelim:
+        st_ = lex_left_delim() == 0 ? State::kComment : State::kInsideAction;
+        break;
+      case State::kComment:
+        st_ = lex_comment() ? State::kText : State::kDone;
+        break;
+      case State::kRightDelim:
+        lex_right_delim();
+        st_ = State::kText;
+        break;
+      case State::kInsideAction: {
+        int r = lex_inside_action();
+        st_ = r < 0 ? State::kDone : r == 1 ? State::kRightDelim : State::kInsideAction;
+        break;
+      }
+      case State::kDone:
+        break;
+    }
+  }
+
   uint32_t next() {
     if (pos_ >= in_.size()) {
       at_eof_ = true;
@@ -119,9 +142,12 @@ class Lexer {
       pos_ -= w;
     }
   }
+  void push(const Item& item) {
+    if (count_ == items_.size()) std::abort();  // a state emits at most two items
+    items_[count_++] = item;
+  }
   void emit(ItemType t) {
-    items_.push_back(
-        Item{t, static_cast<uint32_t>(start_), in_.substr(start_, pos_ - start_), start_line_});
+    push(Item{t, static_cast<uint32_t>(start_), in_.substr(start_, pos_ - start_), start_line_});
     start_ = pos_;
     start_line_ = line_;
   }
@@ -145,7 +171,7 @@ class Lexer {
   }
   // Emits an error item; the lexer stops.
   int error(std::string msg) {
-    items_.push_back(Item{ItemType::kError, static_cast<uint32_t>(start_), {}, start_line_});
+    push(Item{ItemType::kError, static_cast<uint32_t>(start_), {}, start_line_});
     error_ = std::move(msg);
     return -1;
   }
@@ -307,13 +333,14 @@ class Lexer {
   }
 
   int lex_space() {
+    // Spaces are ASCII: stepped over byte by byte, as peek() and next() would.
     int num = 0;
-    for (;;) {
-      uint32_t r = peek();
-      if (!is_space(r)) break;
-      next();
+    while (pos_ < in_.size() && is_space(static_cast<unsigned char>(in_[pos_]))) {
+      if (in_[pos_] == '\n') ++line_;
+      ++pos_;
       ++num;
     }
+    if (pos_ == in_.size()) at_eof_ = true;
     std::string_view rest = in_.substr(pos_ - 1);
     if (has_right_trim(rest) && starts_with(rest.substr(2), kRightDelim)) {
       backup();
@@ -341,30 +368,43 @@ class Lexer {
     return starts_with(in_.substr(pos_), kRightDelim);
   }
 
-  int lex_identifier() {
+  // Steps over letters, digits and '_' as a next() loop would: ASCII bytes directly, others
+  // decoded. The first rune after them is not consumed.
+  void scan_alnum() {
     for (;;) {
-      uint32_t r = next();
-      if (is_alnum(r)) continue;
-      backup();
-      std::string_view word = in_.substr(start_, pos_ - start_);
-      if (!at_terminator()) return error("bad character " + sharp_u(r));
-      ItemType kw = keyword(word);
-      if (kw > ItemType::kKeyword) {
-        if ((kw == ItemType::kBreak && !break_ok_) ||
-            (kw == ItemType::kContinue && !continue_ok_)) {
-          emit(ItemType::kIdentifier);
-        } else {
-          emit(kw);
-        }
-      } else if (word[0] == '.') {
-        emit(ItemType::kField);
-      } else if (word == "true" || word == "false") {
-        emit(ItemType::kBool);
-      } else {
-        emit(ItemType::kIdentifier);
+      while (pos_ < in_.size() && is_ascii_alnum(static_cast<unsigned char>(in_[pos_]))) ++pos_;
+      if (pos_ == in_.size()) {
+        at_eof_ = true;
+        return;
       }
-      return 0;
+      if (static_cast<unsigned char>(in_[pos_]) < 0x80) return;
+      if (!is_alnum(next())) {
+        backup();
+        return;
+      }
     }
+  }
+
+  int lex_identifier() {
+    scan_alnum();
+    std::string_view word = in_.substr(start_, pos_ - start_);
+    if (!at_terminator()) return error("bad character " + sharp_u(peek()));
+    ItemType kw = keyword(word);
+    if (kw > ItemType::kKeyword) {
+      if ((kw == ItemType::kBreak && !break_ok_) ||
+          (kw == ItemType::kContinue && !continue_ok_)) {
+        emit(ItemType::kIdentifier);
+      } else {
+        emit(kw);
+      }
+    } else if (word[0] == '.') {
+      emit(ItemType::kField);
+    } else if (word == "true" || word == "false") {
+      emit(ItemType::kBool);
+    } else {
+      emit(ItemType::kIdentifier);
+    }
+    return 0;
   }
 
   static ItemType keyword(std::string_view w) {
@@ -396,15 +436,8 @@ class Lexer {
       emit(typ == ItemType::kVariable ? ItemType::kVariable : ItemType::kDot);
       return 0;
     }
-    uint32_t r;
-    for (;;) {
-      r = next();
-      if (!is_alnum(r)) {
-        backup();
-        break;
-      }
-    }
-    if (!at_terminator()) return error("bad character " + sharp_u(r));
+    scan_alnum();
+    if (!at_terminator()) return error("bad character " + sharp_u(peek()));
     emit(typ);
     return 0;
   }
@@ -503,11 +536,19 @@ class Lexer {
   int paren_depth_ = 0;
   int line_ = 1;
   int start_line_ = 1;
-  std::deque<Item> items_;
+  State st_ = State::kText;
+  std::array<Item, 2> items_;  // emitted by the last step: one item, or text and EOF
+  size_t count_ = 0;
+  size_t head_ = 0;
+  Item last_;  // returned again once the machine is done: the kEOF or kError item
   std::string error_;
 };
 
-}  // namespace
+Lexer::Lexer(std::string_view input, bool break_ok, bool continue_ok)
+    : machine_(std::make_unique<Machine>(input, break_ok, continue_ok)) {}
+Lexer::~Lexer() = default;
+Item Lexer::next() { return machine_->next_item(); }
+const std::string& Lexer::error() const { return machine_->error_message(); }
 
 std::string Item::str() const {
   if (type == ItemType::kEOF) return "EOF";
@@ -524,10 +565,6 @@ std::string Item::str() const {
     return go_quote(val.substr(0, i)) + "...";
   }
   return go_quote(val);
-}
-
-Lexed lex_template(std::string_view input, bool break_ok, bool continue_ok) {
-  return Lexer(input, break_ok, continue_ok).run();
 }
 
 }  // namespace oc::helm

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -59,16 +59,27 @@ struct Item {
   std::string str() const;
 };
 
-struct Lexed {
-  // The last is kEOF or kError (lexing stops at the first error). A deque: helpers files lex
-  // into more items than any estimate from their size, and a vector's regrowth held old and new
-  // copies at once (the peak of a whole `helm template` run); items never move in a deque.
-  std::deque<Item> items;
-  std::string error;        // the kError item's message
-};
+// Go's lexer, run on demand as Go's parser runs it (lex.go's nextItem): each call runs the
+// state machine until the next item. The parser keeps three items of lookahead, so a helpers
+// file of thousands of defines never exists as a list of items (as a list, those items were the
+// largest allocation of a `helm template` run and most of its lexing time went to storing them).
+// Items are slices of `input`, which must outlive them. break/continue are keywords unless the
+// function table defines functions by those names.
+class Lexer {
+ public:
+  Lexer(std::string_view input, bool break_ok = true, bool continue_ok = true);
+  ~Lexer();
+  Lexer(const Lexer&) = delete;
+  Lexer& operator=(const Lexer&) = delete;
 
-// Lexes the whole input. break/continue are keywords unless the function table defines
-// functions by those names.
-Lexed lex_template(std::string_view input, bool break_ok = true, bool continue_ok = true);
+  // The next item. Lexing stops at the first error: after kEOF or kError, that item again.
+  Item next();
+  // The kError item's message.
+  const std::string& error() const;
+
+ private:
+  class Machine;
+  std::unique_ptr<Machine> machine_;
+};
 
 }  // namespace oc::helm

@@ -103,6 +103,19 @@ void TemplateNode::write_to(std::string& out) const {
   out += "}}";
 }
 
+Tree::~Tree() {
+  for (Node* n = last_; n != nullptr;) {
+    Node* prev = n->prev_;
+    n->~Node();
+    n = prev;
+  }
+}
+
+void Tree::link(Node* n) {
+  n->prev_ = last_;
+  last_ = n;
+}
+
 std::string Tree::location(const Node* n, int* line, int* col) const {
   const std::string& t = *text;
   size_t pos = std::min<size_t>(n->pos, t.size());
@@ -113,7 +126,7 @@ std::string Tree::location(const Node* n, int* line, int* col) const {
   for (size_t i = 0; i < pos; ++i) line_num += t[i] == '\n';
   if (line) *line = static_cast<int>(line_num);
   if (col) *col = static_cast<int>(byte_num);
-  return parse_name + ":" + std::to_string(line_num) + ":" + std::to_string(byte_num);
+  return std::string(parse_name) + ":" + std::to_string(line_num) + ":" + std::to_string(byte_num);
 }
 
 bool is_empty_tree(const Node* n) {
@@ -165,9 +178,7 @@ class Parser {
   std::vector<std::shared_ptr<Tree>> parse() {
     bool break_ok = funcs_.find("break") == nullptr;
     bool continue_ok = funcs_.find("continue") == nullptr;
-    Lexed lexed = lex_template(*text_, break_ok, continue_ok);
-    items_ = std::move(lexed.items);
-    lex_error_ = std::move(lexed.error);
+    lexer_.emplace(*text_, break_ok, continue_ok);
     auto top = new_tree(parse_name_);
     tree_ = top.get();
     vars_ = {"$"};
@@ -199,15 +210,16 @@ class Parser {
   }
 
  private:
-  std::shared_ptr<Tree> new_tree(const std::string& name) {
+  std::shared_ptr<Tree> new_tree(std::string_view name) {
     if (!arena_) {
       // About as many bytes of nodes as of template text; the arena grows past that if needed.
       size_t first = std::clamp<size_t>(text_->size(), 1024, size_t{1} << 20);
       arena_ = std::make_shared<std::pmr::monotonic_buffer_resource>(first);
     }
     auto t = std::make_shared<Tree>(arena_);
-    t->name = name;
-    t->parse_name = parse_name_;
+    if (arena_parse_name_.empty()) arena_parse_name_ = t->intern(parse_name_);
+    t->name = name == parse_name_ ? arena_parse_name_ : t->intern(name);
+    t->parse_name = arena_parse_name_;
     t->text = text_;
     return t;
   }
@@ -218,63 +230,56 @@ class Parser {
   }
 
   // --- token stream (Go's three-token lookahead) ---
-  // Tokens are pointers into items_, which does not change while parsing: a text item can be
-  // a megabyte (a CRD in a template) and must not be copied on every lookahead.
-  const Item* lex_next() {
-    if (lex_pos_ < items_.size()) return &items_[lex_pos_++];
-    return &items_.back();
-  }
-  const Item& next() {
+  // Items are copied, as Go copies them: 32 bytes, their text a view of the template's.
+  Item next() {
     if (peek_count_ > 0) {
       --peek_count_;
     } else {
-      token_[0] = lex_next();
+      token_[0] = lexer_->next();
     }
-    return *token_[peek_count_];
+    return token_[peek_count_];
   }
   void backup() { ++peek_count_; }
   void backup2(const Item& t1) {
-    token_[1] = &t1;
+    token_[1] = t1;
     peek_count_ = 2;
   }
   void backup3(const Item& t2, const Item& t1) {
-    token_[1] = &t1;
-    token_[2] = &t2;
+    token_[1] = t1;
+    token_[2] = t2;
     peek_count_ = 3;
   }
-  const Item& peek() {
-    if (peek_count_ > 0) return *token_[peek_count_ - 1];
+  Item peek() {
+    if (peek_count_ > 0) return token_[peek_count_ - 1];
     peek_count_ = 1;
-    token_[0] = lex_next();
-    return *token_[0];
+    token_[0] = lexer_->next();
+    return token_[0];
   }
-  const Item& next_non_space() {
-    const Item* t;
+  Item next_non_space() {
     for (;;) {
-      t = &next();
-      if (t->type != ItemType::kSpace) break;
+      Item t = next();
+      if (t.type != ItemType::kSpace) return t;
     }
-    return *t;
   }
-  const Item& peek_non_space() {
-    const Item& t = next_non_space();
+  Item peek_non_space() {
+    Item t = next_non_space();
     backup();
     return t;
   }
 
   [[noreturn]] void errorf(const std::string& msg) {
-    const Item& at = token_[0] ? *token_[0] : items_.back();
+    const Item& at = token_[0];
     throw ParseError{"template: " + parse_name_ + ":" + std::to_string(at.line) + ": " + msg,
                      at.line, at.pos};
   }
 
-  const Item& expect(ItemType expected, const std::string& context) {
-    const Item& t = next_non_space();
+  Item expect(ItemType expected, const std::string& context) {
+    Item t = next_non_space();
     if (t.type != expected) unexpected(t, context);
     return t;
   }
-  const Item& expect_one_of(ItemType e1, ItemType e2, const std::string& context) {
-    const Item& t = next_non_space();
+  Item expect_one_of(ItemType e1, ItemType e2, const std::string& context) {
+    Item t = next_non_space();
     if (t.type != e1 && t.type != e2) unexpected(t, context);
     return t;
   }
@@ -283,12 +288,12 @@ class Parser {
       std::string extra;
       if (action_line_ != 0 && action_line_ != t.line) {
         extra = " in action started at " + parse_name_ + ":" + std::to_string(action_line_);
-        if (lex_error_.size() >= 7 &&
-            lex_error_.compare(lex_error_.size() - 7, 7, " action") == 0) {
+        if (lexer_->error().size() >= 7 &&
+            lexer_->error().compare(lexer_->error().size() - 7, 7, " action") == 0) {
           extra = extra.substr(std::string(" in action").size());
         }
       }
-      errorf(lex_error_ + extra);
+      errorf(lexer_->error() + extra);
     }
     errorf("unexpected " + t.str() + " in " + context);
   }
@@ -322,7 +327,7 @@ class Parser {
     const Item& name = expect_one_of(ItemType::kString, ItemType::kRawString, context);
     std::string n;
     if (!go_unquote(name.val, &n)) errorf("invalid syntax");
-    tree_->name = n;
+    tree_->name = tree_->intern(n);
     expect(ItemType::kRightDelim, context);
     auto [list, end] = item_list();
     tree_->root = list;
@@ -369,7 +374,7 @@ class Parser {
         return n;
       }
       case ItemType::kComment:
-        return make<CommentNode>(t.pos, std::string(t.val));
+        return make<CommentNode>(t.pos, t.val);
       default:
         unexpected(t, "input");
     }
@@ -544,7 +549,7 @@ class Parser {
     tree_ = saved;
     vars_ = saved_vars;
     auto* t = make<TemplateNode>(tok.pos);
-    t->name = name;
+    t->name = tree_->intern(name);
     t->pipe = pipe;
     return t;
   }
@@ -559,7 +564,7 @@ class Parser {
       pipe = pipeline(context, ItemType::kRightDelim);
     }
     auto* t = make<TemplateNode>(tok.pos);
-    t->name = name;
+    t->name = tree_->intern(name);
     t->pipe = pipe;
     return t;
   }
@@ -599,19 +604,17 @@ class Parser {
     if (peek().type == ItemType::kField) {
       auto* chain = make<ChainNode>(peek().pos, node);
       while (peek().type == ItemType::kField) {
-        std::string f(next().val);
-        chain->field.push_back(f.substr(1));
+        chain->field.push_back(next().val.substr(1));
       }
       switch (node->type) {
         case NodeType::kField: {
           auto* fn = make<FieldNode>(chain->pos);
-          std::string s = chain->str();
-          split_into(s.substr(1), &fn->ident);
+          split_into(tree_->intern(chain->str()).substr(1), &fn->ident);
           return fn;
         }
         case NodeType::kVariable: {
           auto* vn = make<VariableNode>(chain->pos);
-          split_into(chain->str(), &vn->ident);
+          split_into(tree_->intern(chain->str()), &vn->ident);
           return vn;
         }
         case NodeType::kBool:
@@ -627,7 +630,8 @@ class Parser {
     return node;
   }
 
-  static void split_into(std::string_view s, std::vector<std::string>* out) {
+  // `s` must outlive the tree: a slice of its text or of its arena.
+  static void split_into(std::string_view s, NameList* out) {
     size_t p = 0;
     for (;;) {
       size_t d = s.find('.', p);
@@ -649,7 +653,7 @@ class Parser {
       case ItemType::kIdentifier: {
         const FuncDef* f = funcs_.find(t.val);
         if (!f) errorf("function " + go_quote(t.val) + " not defined");
-        return make<IdentifierNode>(t.pos, std::string(t.val), f);
+        return make<IdentifierNode>(t.pos, t.val, f);
       }
       case ItemType::kDot:
         return make<DotNode>(t.pos);
@@ -681,7 +685,7 @@ class Parser {
       case ItemType::kRawString: {
         std::string s;
         if (!go_unquote(t.val, &s)) errorf("invalid syntax");
-        return make<StringNode>(t.pos, std::string(t.val), s);
+        return make<StringNode>(t.pos, t.val, s);
       }
       default:
         break;
@@ -704,13 +708,13 @@ class Parser {
   Node* new_number(const Item& t) {
     auto* n = make<NumberNode>(t.pos);
     n->text = t.val;
-    const std::string& text = n->text;
+    std::string_view text = n->text;
     if (t.type == ItemType::kCharConstant) {
       size_t i = 1;
       uint32_t r;
       bool mb;
       if (!go_unquote_char(text, &i, text[0], &r, &mb)) errorf("invalid syntax");
-      if (text.substr(i) != "'") errorf("malformed character constant: " + text);
+      if (text.substr(i) != "'") errorf("malformed character constant: " + std::string(text));
       n->int64 = r;
       n->is_int = true;
       n->uint64 = r;
@@ -805,17 +809,17 @@ class Parser {
   std::shared_ptr<const std::string> text_;
   std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // shared by every tree parsed
   const FuncTable& funcs_;
-  std::deque<Item> items_;
-  std::string lex_error_;  // the message of items_' kError item, if any
-  size_t lex_pos_ = 0;
-  const Item* token_[3] = {nullptr, nullptr, nullptr};
+  std::optional<Lexer> lexer_;  // made in parse(), when the function table is known
+  Item token_[3];
   int peek_count_ = 0;
   Tree* tree_ = nullptr;
   std::vector<std::string_view> vars_;  // slices of the text, and "$"
   int action_line_ = 0;
   int range_depth_ = 0;
   int depth_ = 0;  // nesting of parentheses and control bodies (kMaxNestingDepth)
-  std::unordered_map<std::string, std::shared_ptr<Tree>> set_;  // order_ keeps the order
+  std::string_view arena_parse_name_;  // parse_name_ in the trees' arena
+  // Keyed by the trees' names (in their arena); order_ keeps the order.
+  std::unordered_map<std::string_view, std::shared_ptr<Tree>> set_;
   std::vector<std::shared_ptr<Tree>> order_;
 };
 
