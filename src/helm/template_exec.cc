@@ -19,13 +19,13 @@ void TemplateSet::add(const std::vector<std::shared_ptr<Tree>>& trees) {
       if (is_empty_tree(t->root) && it->second->root != nullptr) continue;
       trees_.erase(it);  // its key views the name of the tree being replaced
     }
-    trees_.emplace(t->name, t);
+    trees_.emplace(t->name, t.get());
   }
 }
 
 const Tree* TemplateSet::find(std::string_view name) const {
   auto it = trees_.find(name);
-  return it == trees_.end() ? nullptr : it->second.get();
+  return it == trees_.end() ? nullptr : it->second;
 }
 
 // --- errors ------------------------------------------------------------------------------------

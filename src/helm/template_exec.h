@@ -24,6 +24,8 @@ namespace oc::helm {
 
 // Named templates (files and {{define}}s), with text/template's AddParseTree rules: a later
 // definition replaces an earlier one, except that an empty body never replaces a non-empty one.
+// The trees are not owned: they must outlive the set (a chart's parse cache holds a render's
+// trees, ExecOptions::arena or the Executor those of tpl and of a text rendered on its own).
 class TemplateSet {
  public:
   void add(const std::vector<std::shared_ptr<Tree>>& trees);
@@ -31,9 +33,10 @@ class TemplateSet {
   size_t size() const { return trees_.size(); }
 
  private:
-  // Keyed by a view of the tree's own name (the tree it maps to keeps it alive): a render builds
-  // this set from thousands of cached trees, and copying every name was a visible part of it.
-  std::unordered_map<std::string_view, std::shared_ptr<const Tree>> trees_;
+  // Keyed by a view of the tree's own name: a render builds this set from thousands of cached
+  // trees, and copying every name (or counting references to every tree, atomically once a
+  // second thread exists) was a visible part of it.
+  std::unordered_map<std::string_view, const Tree*> trees_;
 };
 
 // Resource bounds for one render. Exceeding one is an execution error naming the template.

@@ -66,16 +66,16 @@ class Lexer::Machine {
   Machine(std::string_view input, bool break_ok, bool continue_ok)
       : in_(input), break_ok_(break_ok), continue_ok_(continue_ok) {}
 
-  // Runs the state machine until it has emitted an item (a state emits one or two).
-  Item next_item() {
+  // Runs the state machine until it has emitted an item (a state emits one or two). Once it is
+  // done, its last item (kEOF or kError) stays in items_ and is returned again.
+  const Item& next_item() {
     while (head_ == count_) {
+      if (st_ == State::kDone) return items_[count_ - 1];
       count_ = 0;
       head_ = 0;
-      if (st_ == State::kDone) return last_;
       step();
     }
-    last_ = items_[head_++];
-    return last_;
+    return items_[head_++];
   }
 
   const std::string& error_message() const { return error_; }
@@ -142,12 +142,18 @@ class Lexer::Machine {
       pos_ -= w;
     }
   }
-  void push(const Item& item) {
+  // The next free slot; each field is written in place (an Item built elsewhere and copied in
+  // was read back with wide loads across the narrow stores, a store-forwarding stall per item).
+  Item& push(ItemType t) {
     if (count_ == items_.size()) std::abort();  // a state emits at most two items
-    items_[count_++] = item;
+    Item& it = items_[count_++];
+    it.type = t;
+    it.pos = static_cast<uint32_t>(start_);
+    it.line = start_line_;
+    return it;
   }
   void emit(ItemType t) {
-    push(Item{t, static_cast<uint32_t>(start_), in_.substr(start_, pos_ - start_), start_line_});
+    push(t).val = in_.substr(start_, pos_ - start_);
     start_ = pos_;
     start_line_ = line_;
   }
@@ -171,7 +177,7 @@ class Lexer::Machine {
   }
   // Emits an error item; the lexer stops.
   int error(std::string msg) {
-    push(Item{ItemType::kError, static_cast<uint32_t>(start_), {}, start_line_});
+    push(ItemType::kError).val = {};
     error_ = std::move(msg);
     return -1;
   }
@@ -540,14 +546,13 @@ class Lexer::Machine {
   std::array<Item, 2> items_;  // emitted by the last step: one item, or text and EOF
   size_t count_ = 0;
   size_t head_ = 0;
-  Item last_;  // returned again once the machine is done: the kEOF or kError item
   std::string error_;
 };
 
 Lexer::Lexer(std::string_view input, bool break_ok, bool continue_ok)
     : machine_(std::make_unique<Machine>(input, break_ok, continue_ok)) {}
 Lexer::~Lexer() = default;
-Item Lexer::next() { return machine_->next_item(); }
+const Item& Lexer::next() { return machine_->next_item(); }
 const std::string& Lexer::error() const { return machine_->error_message(); }
 
 std::string Item::str() const {

@@ -72,8 +72,9 @@ class Lexer {
   Lexer(const Lexer&) = delete;
   Lexer& operator=(const Lexer&) = delete;
 
-  // The next item. Lexing stops at the first error: after kEOF or kError, that item again.
-  Item next();
+  // The next item, valid until the following call. Lexing stops at the first error: after kEOF
+  // or kError, that item again.
+  const Item& next();
   // The kError item's message.
   const std::string& error() const;
 

@@ -304,11 +304,11 @@ class Parser {
     if (it == set_.end() || is_empty_tree(it->second->root)) {
       if (it != set_.end()) {
         for (auto& o : order_) {
-          if (o == it->second) o = t;
+          if (o.get() == it->second) o = t;
         }
-        it->second = t;
+        it->second = t.get();
       } else {
-        set_.emplace(t->name, t);
+        set_.emplace(t->name, t.get());
         if (t->name == parse_name_) {
           order_.insert(order_.begin(), t);
         } else {
@@ -818,8 +818,8 @@ class Parser {
   int range_depth_ = 0;
   int depth_ = 0;  // nesting of parentheses and control bodies (kMaxNestingDepth)
   std::string_view arena_parse_name_;  // parse_name_ in the trees' arena
-  // Keyed by the trees' names (in their arena); order_ keeps the order.
-  std::unordered_map<std::string_view, std::shared_ptr<Tree>> set_;
+  // The trees order_ holds, by name (in their arena); order_ keeps the order.
+  std::unordered_map<std::string_view, const Tree*> set_;
   std::vector<std::shared_ptr<Tree>> order_;
 };
 
