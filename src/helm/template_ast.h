@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <memory>
 #include <memory_resource>
+#include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "helm/go_value.h"
@@ -44,14 +46,30 @@ enum class NodeType : uint8_t {
   kContinue,
 };
 
-// The parse tree's own containers and strings live in the arena its trees share (Tree below):
-// a helpers file parses into tens of thousands of nodes, and their vectors and strings were most
-// of the parse's malloc/free calls. Strings are slices of the template's text (kept alive by the
-// tree) or copies in the arena (Tree::intern).
+// The parse tree's lists and strings live in the arena its trees share (Tree below): a helpers
+// file parses into tens of thousands of nodes, and their vectors and strings were most of the
+// parse's malloc/free calls. A list is allocated once at its final size (the parser collects it
+// on a scratch stack first); a growing vector in an arena left every smaller copy behind, and
+// the arena was 12 times the template text. Strings are slices of the template's text (kept
+// alive by the tree) or copies in the arena (Tree::intern).
 template <class T>
-using ArenaVector = std::pmr::vector<T>;
-using NodeList = ArenaVector<Node*>;
-using NameList = ArenaVector<std::string_view>;
+class ArenaList {
+ public:
+  ArenaList() = default;
+  ArenaList(const T* data, size_t n) : data_(data), size_(n) {}
+  const T* data() const { return data_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+ private:
+  const T* data_ = nullptr;
+  size_t size_ = 0;
+};
+using NodeList = ArenaList<Node*>;
+using NameList = ArenaList<std::string_view>;
 
 // One parsed template: a file's body or a {{define}}. Immutable once parsed; shared by renders.
 struct Tree {
@@ -67,16 +85,19 @@ struct Tree {
       : arena_(std::move(arena)) {}
   Tree(const Tree&) = delete;
   Tree& operator=(const Tree&) = delete;
-  ~Tree();
 
-  // A new node owned by this tree, in the shared arena. Not thread-safe: only the parser makes
-  // nodes.
+  // A new node in the shared arena, gone with it: nodes own nothing (their lists, strings and
+  // literals are in the arena too), so none is ever destroyed. Not thread-safe: only the parser
+  // makes nodes.
   template <class T, class... A>
   T* make(A&&... a) {
+    static_assert(std::is_trivially_destructible_v<T>, "a node must not own memory");
     void* mem = arena_->allocate(sizeof(T), alignof(T));
-    T* p = ::new (mem) T(std::forward<A>(a)...);
-    link(p);
-    return p;
+    return ::new (mem) T(std::forward<A>(a)...);
+  }
+  // An immortal string value in the arena (a literal). Not thread-safe either.
+  Value immortal_string(std::string_view s) const {
+    return Value::immortal_string(s, arena_.get());
   }
   // A copy of `s` in the arena, for a string that is not a slice of the text (an unquoted
   // name). Not thread-safe either.
@@ -86,20 +107,27 @@ struct Tree {
     std::copy(s.begin(), s.end(), mem);
     return {mem, s.size()};
   }
-  std::pmr::memory_resource* arena() const { return arena_.get(); }
+  // A list of `n` items in the arena, converted from `from` (the parser's scratch stack). Not
+  // thread-safe either.
+  template <class T, class From>
+  ArenaList<T> list(const From* from, size_t n) const {
+    if (n == 0) return {};
+    T* mem = static_cast<T*>(arena_->allocate(n * sizeof(T), alignof(T)));
+    for (size_t i = 0; i < n; ++i) ::new (mem + i) T(static_cast<T>(from[i]));
+    return {mem, n};
+  }
   // "name:line:col" of a node (Go's Tree.ErrorContext location; the column is a 0-based byte
   // offset, as Go prints it).
   std::string location(const Node* n, int* line = nullptr, int* col = nullptr) const;
 
  private:
-  void link(Node* n);
-  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // released after the nodes
-  Node* last_ = nullptr;  // the nodes of this tree, newest first (Node::prev_), destroyed with it
+  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // holds this tree's nodes
 };
 
 struct Node {
   Node(NodeType t, uint32_t p, const Tree* tr) : type(t), pos(p), tree(tr) {}
-  virtual ~Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
   // Go's Node.String().
   virtual void write_to(std::string& out) const = 0;
   std::string str() const {
@@ -111,13 +139,12 @@ struct Node {
   uint32_t pos;  // byte offset in the tree's text
   const Tree* tree;
 
- private:
-  friend struct Tree;
-  Node* prev_ = nullptr;  // the tree's list of its nodes
+ protected:
+  ~Node() = default;  // never called: see Tree::make
 };
 
 struct ListNode : Node {
-  ListNode(uint32_t p, const Tree* t) : Node(NodeType::kList, p, t), nodes(t->arena()) {}
+  ListNode(uint32_t p, const Tree* t) : Node(NodeType::kList, p, t) {}
   void write_to(std::string& out) const override;
   NodeList nodes;
 };
@@ -145,12 +172,11 @@ struct VariableNode;
 struct CommandNode;
 
 struct PipeNode : Node {
-  PipeNode(uint32_t p, const Tree* t)
-      : Node(NodeType::kPipe, p, t), decl(t->arena()), cmds(t->arena()) {}
+  PipeNode(uint32_t p, const Tree* t) : Node(NodeType::kPipe, p, t) {}
   void write_to(std::string& out) const override;
   bool is_assign = false;
-  ArenaVector<VariableNode*> decl;
-  ArenaVector<CommandNode*> cmds;
+  ArenaList<VariableNode*> decl;
+  ArenaList<CommandNode*> cmds;
 };
 
 struct ActionNode : Node {
@@ -164,7 +190,7 @@ struct ActionNode : Node {
 };
 
 struct CommandNode : Node {
-  CommandNode(uint32_t p, const Tree* t) : Node(NodeType::kCommand, p, t), args(t->arena()) {}
+  CommandNode(uint32_t p, const Tree* t) : Node(NodeType::kCommand, p, t) {}
   void write_to(std::string& out) const override;
   NodeList args;
 };
@@ -178,7 +204,7 @@ struct IdentifierNode : Node {
 };
 
 struct VariableNode : Node {
-  VariableNode(uint32_t p, const Tree* t) : Node(NodeType::kVariable, p, t), ident(t->arena()) {}
+  VariableNode(uint32_t p, const Tree* t) : Node(NodeType::kVariable, p, t) {}
   void write_to(std::string& out) const override;
   NameList ident;  // "$x", then fields
 };
@@ -194,14 +220,13 @@ struct NilNode : Node {
 };
 
 struct FieldNode : Node {
-  FieldNode(uint32_t p, const Tree* t) : Node(NodeType::kField, p, t), ident(t->arena()) {}
+  FieldNode(uint32_t p, const Tree* t) : Node(NodeType::kField, p, t) {}
   void write_to(std::string& out) const override;
   NameList ident;
 };
 
 struct ChainNode : Node {
-  ChainNode(uint32_t p, const Tree* t, Node* n)
-      : Node(NodeType::kChain, p, t), node(n), field(t->arena()) {}
+  ChainNode(uint32_t p, const Tree* t, Node* n) : Node(NodeType::kChain, p, t), node(n) {}
   void write_to(std::string& out) const override;
   Node* node;
   NameList field;
@@ -227,11 +252,19 @@ struct NumberNode : Node {
 struct StringNode : Node {
   // `q` is the quoted literal (a slice of the tree's text), `s` its value.
   StringNode(uint32_t p, const Tree* t, std::string_view q, std::string_view s)
-      : Node(NodeType::kString, p, t), quoted(q), value(Value::immortal_string(s, t->arena())) {}
+      : Node(NodeType::kString, p, t), quoted(q) {
+    ::new (value_) Value(t->immortal_string(s));
+  }
   void write_to(std::string& out) const override { out += quoted; }
-  std::string_view text() const { return value.str(); }
+  // Immortal, in the tree's arena; shared by concurrent renders.
+  const Value& value() const { return *std::launder(reinterpret_cast<const Value*>(value_)); }
+  std::string_view text() const { return value().str(); }
   std::string_view quoted;
-  Value value;  // immortal, in the tree's arena; shared by concurrent renders
+
+ private:
+  // Held without its destructor, which an immortal value does not need (nodes are never
+  // destroyed: Tree::make).
+  alignas(Value) unsigned char value_[sizeof(Value)];
 };
 
 struct EndNode : Node {

@@ -483,7 +483,7 @@ struct Executor::State {
       case NodeType::kNumber:
         return ideal_constant(static_cast<const NumberNode*>(first));
       case NodeType::kString:
-        return static_cast<const StringNode*>(first)->value;
+        return static_cast<const StringNode*>(first)->value();
       default:
         break;
     }
@@ -695,7 +695,8 @@ struct Executor::State {
         errorf("cannot assign nil to " + std::string(param_go_name(typ)));
       case NodeType::kField: {
         // Go passes the field node itself as the argument list (so no arguments).
-        static const NodeList kSelf(1, nullptr);
+        static Node* const kSelfNodes[1] = {nullptr};
+        static const NodeList kSelf(kSelfNodes, 1);
         return validate_type(
             eval_field_node(dot, static_cast<const FieldNode*>(n), &kSelf, nullptr), typ);
       }
@@ -747,12 +748,12 @@ struct Executor::State {
           case NodeType::kNumber:
             return ideal_constant(static_cast<const NumberNode*>(n));
           case NodeType::kString:
-            return static_cast<const StringNode*>(n)->value;
+            return static_cast<const StringNode*>(n)->value();
           default:
             errorf("can't handle assignment of " + n->str() + " to empty interface argument");
         }
       case Param::kString:
-        if (n->type == NodeType::kString) return static_cast<const StringNode*>(n)->value;
+        if (n->type == NodeType::kString) return static_cast<const StringNode*>(n)->value();
         errorf("expected string; found " + n->str());
       default:
         break;

@@ -103,19 +103,6 @@ void TemplateNode::write_to(std::string& out) const {
   out += "}}";
 }
 
-Tree::~Tree() {
-  for (Node* n = last_; n != nullptr;) {
-    Node* prev = n->prev_;
-    n->~Node();
-    n = prev;
-  }
-}
-
-void Tree::link(Node* n) {
-  n->prev_ = last_;
-  last_ = n;
-}
-
 std::string Tree::location(const Node* n, int* line, int* col) const {
   const std::string& t = *text;
   size_t pos = std::min<size_t>(n->pos, t.size());
@@ -183,6 +170,7 @@ class Parser {
     tree_ = top.get();
     vars_ = {"$"};
     tree_->root = make<ListNode>(peek().pos);
+    size_t root_mark = nodes_.size();
     while (peek().type != ItemType::kEOF) {
       if (peek().type == ItemType::kLeftDelim) {
         const Item& delim = next();
@@ -203,8 +191,9 @@ class Parser {
       if (n->type == NodeType::kEnd || n->type == NodeType::kElse) {
         errorf("unexpected " + n->str());
       }
-      tree_->root->nodes.push_back(n);
+      nodes_.push_back(n);
     }
+    tree_->root->nodes = finish_nodes<Node*>(root_mark);
     add(top);
     return order_;
   }
@@ -353,10 +342,14 @@ class Parser {
   std::pair<ListNode*, Node*> item_list() {
     Nest nest(*this);
     ListNode* list = make<ListNode>(peek_non_space().pos);
+    size_t mark = nodes_.size();
     while (peek_non_space().type != ItemType::kEOF) {
       Node* n = text_or_action();
-      if (n->type == NodeType::kEnd || n->type == NodeType::kElse) return {list, n};
-      list->nodes.push_back(n);
+      if (n->type == NodeType::kEnd || n->type == NodeType::kElse) {
+        list->nodes = finish_nodes<Node*>(mark);
+        return {list, n};
+      }
+      nodes_.push_back(n);
     }
     errorf("unexpected EOF");
   }
@@ -421,6 +414,7 @@ class Parser {
   PipeNode* pipeline(const std::string& context, ItemType end) {
     const Item& tok = peek_non_space();
     PipeNode* pipe = make<PipeNode>(tok.pos);
+    size_t decl_mark = nodes_.size();
   decls:
     if (const Item& v = peek_non_space(); v.type == ItemType::kVariable) {
       next();
@@ -429,13 +423,13 @@ class Parser {
       if (nx.type == ItemType::kAssign || nx.type == ItemType::kDeclare) {
         pipe->is_assign = nx.type == ItemType::kAssign;
         next_non_space();
-        pipe->decl.push_back(new_variable(v.pos, v.val));
+        nodes_.push_back(new_variable(v.pos, v.val));
         vars_.emplace_back(v.val);
       } else if (nx.type == ItemType::kChar && nx.val == ",") {
         next_non_space();
-        pipe->decl.push_back(new_variable(v.pos, v.val));
+        nodes_.push_back(new_variable(v.pos, v.val));
         vars_.emplace_back(v.val);
-        if (context == "range" && pipe->decl.size() < 2) {
+        if (context == "range" && nodes_.size() - decl_mark < 2) {
           ItemType pt = peek_non_space().type;
           if (pt == ItemType::kVariable || pt == ItemType::kRightDelim ||
               pt == ItemType::kRightParen) {
@@ -450,9 +444,12 @@ class Parser {
         backup2(v);
       }
     }
+    pipe->decl = finish_nodes<VariableNode*>(decl_mark);
+    size_t cmd_mark = nodes_.size();
     for (;;) {
       const Item& t = next_non_space();
       if (t.type == end) {
+        pipe->cmds = finish_nodes<CommandNode*>(cmd_mark);
         check_pipeline(pipe, context);
         return pipe;
       }
@@ -470,7 +467,7 @@ class Parser {
         case ItemType::kVariable:
         case ItemType::kLeftParen:
           backup();
-          pipe->cmds.push_back(command());
+          nodes_.push_back(command());
           break;
         default:
           unexpected(t, context);
@@ -506,7 +503,9 @@ class Parser {
         this->next();
         Nest nest(*this);  // an else-if chain recurses like nesting
         else_list = make<ListNode>(next_node->pos);
-        else_list->nodes.push_back(branch(NodeType::kIf, true, "if"));
+        size_t mark = nodes_.size();
+        nodes_.push_back(branch(NodeType::kIf, true, "if"));
+        else_list->nodes = finish_nodes<Node*>(mark);
       } else {
         auto [el, nn] = item_list();
         else_list = el;
@@ -580,10 +579,11 @@ class Parser {
 
   CommandNode* command() {
     CommandNode* cmd = make<CommandNode>(peek_non_space().pos);
+    size_t mark = nodes_.size();
     for (;;) {
       peek_non_space();
       Node* op = operand();
-      if (op) cmd->args.push_back(op);
+      if (op) nodes_.push_back(op);
       const Item& t = next();
       if (t.type == ItemType::kSpace) continue;
       if (t.type == ItemType::kRightDelim || t.type == ItemType::kRightParen) {
@@ -594,6 +594,7 @@ class Parser {
       }
       break;
     }
+    cmd->args = finish_nodes<Node*>(mark);
     if (cmd->args.empty()) errorf("empty command");
     return cmd;
   }
@@ -603,18 +604,18 @@ class Parser {
     if (!node) return nullptr;
     if (peek().type == ItemType::kField) {
       auto* chain = make<ChainNode>(peek().pos, node);
-      while (peek().type == ItemType::kField) {
-        chain->field.push_back(next().val.substr(1));
-      }
+      size_t mark = names_.size();
+      while (peek().type == ItemType::kField) names_.push_back(next().val.substr(1));
+      chain->field = finish_names(mark);
       switch (node->type) {
         case NodeType::kField: {
           auto* fn = make<FieldNode>(chain->pos);
-          split_into(tree_->intern(chain->str()).substr(1), &fn->ident);
+          fn->ident = split(tree_->intern(chain->str()).substr(1));
           return fn;
         }
         case NodeType::kVariable: {
           auto* vn = make<VariableNode>(chain->pos);
-          split_into(tree_->intern(chain->str()), &vn->ident);
+          vn->ident = split(tree_->intern(chain->str()));
           return vn;
         }
         case NodeType::kBool:
@@ -630,20 +631,36 @@ class Parser {
     return node;
   }
 
-  // `s` must outlive the tree: a slice of its text or of its arena.
-  static void split_into(std::string_view s, NameList* out) {
+  // The parts of `s` between dots; `s` must outlive the tree (a slice of its text or arena).
+  NameList split(std::string_view s) {
+    size_t mark = names_.size();
     size_t p = 0;
     for (;;) {
       size_t d = s.find('.', p);
-      out->emplace_back(s.substr(p, d == std::string::npos ? std::string::npos : d - p));
+      names_.push_back(s.substr(p, d == std::string::npos ? std::string::npos : d - p));
       if (d == std::string::npos) break;
       p = d + 1;
     }
+    return finish_names(mark);
+  }
+
+  // Lists are collected on these stacks and copied into the arena at their final size when
+  // complete (a nested list is finished before its parent goes on).
+  template <class T>
+  ArenaList<T> finish_nodes(size_t mark) {
+    auto list = tree_->list<T>(nodes_.data() + mark, nodes_.size() - mark);
+    nodes_.resize(mark);
+    return list;
+  }
+  NameList finish_names(size_t mark) {
+    auto list = tree_->list<std::string_view>(names_.data() + mark, names_.size() - mark);
+    names_.resize(mark);
+    return list;
   }
 
   VariableNode* new_variable(uint32_t pos, std::string_view ident) {
     auto* v = make<VariableNode>(pos);
-    split_into(ident, &v->ident);
+    v->ident = split(ident);
     return v;
   }
 
@@ -668,7 +685,7 @@ class Parser {
       }
       case ItemType::kField: {
         auto* f = make<FieldNode>(t.pos);
-        split_into(t.val.substr(1), &f->ident);
+        f->ident = split(t.val.substr(1));
         return f;
       }
       case ItemType::kBool:
@@ -821,6 +838,8 @@ class Parser {
   // The trees order_ holds, by name (in their arena); order_ keeps the order.
   std::unordered_map<std::string_view, const Tree*> set_;
   std::vector<std::shared_ptr<Tree>> order_;
+  std::vector<Node*> nodes_;              // lists being built (finish_nodes)
+  std::vector<std::string_view> names_;  // name lists being built (finish_names)
 };
 
 }  // namespace
