@@ -793,12 +793,14 @@ class Parser {
         }
         n->is_float = true;
         n->float64 = *f;
-        if (!n->is_int && std::fabs(*f) < 9.3e18 &&
+        // Go converts and compares back; a conversion out of range is undefined here, so the
+        // range is checked first: [-2^63, 2^63) and [0, 2^64).
+        if (!n->is_int && *f >= -0x1p63 && *f < 0x1p63 &&
             static_cast<double>(static_cast<int64_t>(*f)) == *f) {
           n->is_int = true;
           n->int64 = static_cast<int64_t>(*f);
         }
-        if (!n->is_uint && *f >= 0 && *f < 1.8e19 &&
+        if (!n->is_uint && *f >= 0 && *f < 0x1p64 &&
             static_cast<double>(static_cast<uint64_t>(*f)) == *f) {
           n->is_uint = true;
           n->uint64 = static_cast<uint64_t>(*f);
