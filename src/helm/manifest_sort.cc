@@ -8,6 +8,7 @@
 
 #include "core/scalar.h"
 #include "core/yaml.h"
+#include "helm/manifest_head.h"
 #include "helm/render.h"
 
 namespace oc::helm {
@@ -112,35 +113,6 @@ std::vector<std::string> split_manifests(std::string_view big) {
   return out;
 }
 
-struct Head {
-  std::string kind, name;
-  std::vector<std::pair<std::string, std::string>> annotations;
-  bool has_annotations = false;
-};
-
-core::Result<Head> parse_head(const std::string& doc, const std::string& path) {
-  core::ParseOptions po;
-  po.comments = false;
-  po.allow_duplicate_keys = true;
-  auto n = core::parse_yaml(doc, po);
-  if (!n.ok()) return core::Error("YAML parse error on " + path + ": " + n.error().to_string());
-  Head h;
-  if (!n->is_mapping()) return h;
-  auto text = [](const core::Node* v) -> std::string {
-    if (!v || !v->is_scalar() || v->is_null()) return "";
-    return v->text();
-  };
-  h.kind = text(n->find("kind"));
-  if (const core::Node* md = n->find("metadata"); md && md->is_mapping()) {
-    h.name = text(md->find("name"));
-    if (const core::Node* an = md->find("annotations"); an && an->is_mapping()) {
-      h.has_annotations = !an->entries().empty();
-      for (const auto& e : an->entries()) h.annotations.emplace_back(e.key.text(), text(&e.value));
-    }
-  }
-  return h;
-}
-
 std::string lower(std::string_view s) {
   std::string o(s);
   for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -168,7 +140,7 @@ core::Status sort_manifests(const std::map<std::string, std::string>& files, Ren
     if (path.compare(s == std::string::npos ? 0 : s + 1, 1, "_") == 0) continue;
     if (trim_space(content).empty()) continue;
     for (auto& doc : split_manifests(content)) {
-      auto head = parse_head(doc, path);
+      auto head = parse_manifest_head(doc, path);
       if (!head.ok()) return head.error();
       Manifest m{path, doc, head->kind, head->name};
       const std::string* hook_types = nullptr;
