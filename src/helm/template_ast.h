@@ -258,7 +258,6 @@ struct StringNode : Node {
   void write_to(std::string& out) const override { out += quoted; }
   // Immortal, in the tree's arena; shared by concurrent renders.
   const Value& value() const { return *std::launder(reinterpret_cast<const Value*>(value_)); }
-  std::string_view text() const { return value().str(); }
   std::string_view quoted;
 
  private:

@@ -175,7 +175,7 @@ class Parser {
       if (peek().type == ItemType::kLeftDelim) {
         const Item& delim = next();
         if (next_non_space().type == ItemType::kDefine) {
-          auto def = new_tree("definition");
+          auto def = new_tree({});  // named by parse_definition
           Tree* saved = tree_;
           std::vector<std::string_view> saved_vars{"$"};
           saved_vars.swap(vars_);
