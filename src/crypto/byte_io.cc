@@ -79,11 +79,15 @@ std::unique_ptr<MappedFileSource> MappedFileSource::map(int fd, size_t min_size)
   m->base_ = p;
   m->map_size_ = len;
   m->data_ = std::string_view(static_cast<const char*>(p) + skip, len - skip);
+  // Its own descriptor for read_range(): the caller may close theirs.
+  m->fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  m->start_ = uint64_t(start);
   return m;
 }
 
 MappedFileSource::~MappedFileSource() {
   if (base_) ::munmap(base_, map_size_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 std::string_view MappedFileSource::take(size_t n) {
@@ -111,6 +115,30 @@ core::Result<size_t> MappedFileSource::read(uint8_t* buf, size_t n) {
 
 std::optional<std::string_view> MappedFileSource::read_view(size_t n) {
   return take(n);
+}
+
+std::optional<Source::Range> MappedFileSource::read_range(size_t n) {
+  if (fd_ < 0) return std::nullopt;
+  size_t k = std::min(n, data_.size() - pos_);
+  Range r{fd_, start_ + pos_, k};
+  pos_ += k;
+  return r;
+}
+
+core::Status read_range_bytes(const Source::Range& r, size_t at, uint8_t* buf, size_t n) {
+  uint64_t off = r.offset + at;
+  while (n > 0) {
+    ssize_t k = ::pread(r.fd, buf, n, off_t(off));
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      return core::Error(sys_error("reading", "the input file"));
+    }
+    if (k == 0) return core::Error("reading the input file: it shrank while it was read");
+    buf += k;
+    n -= size_t(k);
+    off += uint64_t(k);
+  }
+  return {};
 }
 
 core::Status BufferedSource::fill(size_t want) {

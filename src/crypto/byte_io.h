@@ -26,7 +26,21 @@ class Source {
   // at the end of the stream), consumed as read() would, as a view that stays readable as long
   // as the source lives. nullopt when this source cannot (then read() copies).
   virtual std::optional<std::string_view> read_view(size_t n) { return std::nullopt; }
+  // Positional read for sources backed by a regular file: the next n bytes (fewer only at the
+  // end of the stream) as a range of the file, consumed as read() would, for the STREAM code's
+  // workers to read with pread(2) themselves, in parallel and straight into their output.
+  // nullopt when this source cannot.
+  struct Range {
+    int fd = -1;
+    uint64_t offset = 0;
+    size_t size = 0;
+  };
+  virtual std::optional<Range> read_range(size_t n) { return std::nullopt; }
 };
+
+// Reads bytes [at, at + n) of a range (at + n <= r.size); an error when the file is shorter
+// than the range (it shrank while being read).
+core::Status read_range_bytes(const Source::Range& r, size_t at, uint8_t* buf, size_t n);
 
 class Sink {
  public:
@@ -75,6 +89,12 @@ class FdSource : public Source {
 // resident size stays constant; views stay readable (dropped pages fault back in). The file
 // must not shrink while it is read (that is SIGBUS, as with any mapping): the CLI maps only
 // the input file it was given by name.
+//
+// It also hands out the file as ranges (read_range(), through its own duplicate of the
+// descriptor), which encryption reads with pread(2) on each worker straight into the output
+// slot it seals in place: cheaper than the mapping when the file sits in the page cache as
+// small folios (written in small pieces), where mapping costs the kernel a page-table entry per
+// 4 KiB page. Decryption keeps the views (its output has no room for the tags).
 class MappedFileSource : public Source {
  public:
   // Maps `fd` from its current offset to the end; nullptr when it is not a regular file, is
@@ -86,6 +106,7 @@ class MappedFileSource : public Source {
 
   core::Result<size_t> read(uint8_t* buf, size_t n) override;
   std::optional<std::string_view> read_view(size_t n) override;
+  std::optional<Range> read_range(size_t n) override;
 
  private:
   MappedFileSource() = default;
@@ -94,6 +115,8 @@ class MappedFileSource : public Source {
   size_t map_size_ = 0;
   std::string_view data_;  // the file from the starting offset
   size_t pos_ = 0, dropped_ = 0;
+  int fd_ = -1;
+  uint64_t start_ = 0;  // file offset of data_
 };
 
 // Writes to a file descriptor it does not own.

@@ -138,6 +138,60 @@ TEST(MappedFileSource, ReadsTheFileInPlaceFromTheOffset) {
   EXPECT_TRUE(views.front() == std::string_view(data).substr(1000, views.front().size()));
 }
 
+// Encryption reads a mapped file as ranges (pread on each worker); decryption as views. Both
+// give the same plaintext back at block boundaries, whatever the threads.
+TEST(MappedFileSource, EncryptsFromRangesAtBlockBoundaries) {
+  Keys k;
+  oc::test::TempDir dir;
+  for (size_t size : {size_t(1), kChunkSize, 64 * kChunkSize, 64 * kChunkSize + 1,
+                      130 * kChunkSize + 7}) {
+    std::string plain = pattern(size);
+    std::string path = dir.write("in", plain);
+    for (size_t threads : {size_t(1), size_t(4)}) {
+      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      ASSERT_GE(fd, 0);
+      auto m = MappedFileSource::map(fd, 0);
+      ::close(fd);  // the source keeps its own descriptor
+      ASSERT_TRUE(m);
+      StringSink out;
+      EncryptOptions o;
+      o.stream.threads = threads;
+      ASSERT_TRUE(encrypt(*m, out, {&k.rcpt}, o).ok());
+      std::string back;
+      AgeStatus st = dec(out.data, {&k.id}, back, threads);
+      ASSERT_TRUE(st.ok()) << st.error.message;
+      EXPECT_TRUE(back == plain) << size << " bytes, " << threads << " threads";
+    }
+  }
+}
+
+// A range read past the end of a file that shrank is an error, not a short read.
+TEST(MappedFileSource, RangesOfAShrunkFileAreAnError) {
+  oc::test::TempDir dir;
+  std::string data = pattern(size_t(2) << 20);
+  std::string path = dir.write("f", data);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::lseek(fd, 10, SEEK_SET), 10);
+  auto m = MappedFileSource::map(fd, 0);
+  ::close(fd);
+  ASSERT_TRUE(m);
+  auto a = m->read_range(size_t(1) << 20);
+  auto b = m->read_range(size_t(4) << 20);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->offset, 10u);
+  EXPECT_EQ(a->size, size_t(1) << 20);
+  EXPECT_EQ(b->offset, 10u + (size_t(1) << 20));
+  EXPECT_EQ(b->size, data.size() - 10 - (size_t(1) << 20));  // the rest
+  std::string got(100, '\0');
+  ASSERT_TRUE(read_range_bytes(*b, 5, reinterpret_cast<uint8_t*>(got.data()), got.size()).ok());
+  EXPECT_EQ(got, data.substr(10 + (size_t(1) << 20) + 5, 100));
+  ASSERT_EQ(::truncate(path.c_str(), off_t(size_t(1) << 20)), 0);
+  auto s = read_range_bytes(*b, 0, reinterpret_cast<uint8_t*>(got.data()), got.size());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("shrank"), std::string::npos) << s.error().message;
+}
+
 TEST(MappedFileSource, LeavesPipesAndSmallFilesToRead) {
   oc::test::TempDir dir;
   int small = ::open(dir.write("small", "tiny").c_str(), O_RDONLY | O_CLOEXEC);
