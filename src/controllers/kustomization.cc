@@ -7,6 +7,7 @@
 #include "controllers/conditions.h"
 #include "controllers/flux.h"
 #include "core/base64.h"
+#include "core/cpu_pool.h"
 #include "core/json.h"
 #include "core/scalar.h"
 #include "core/yaml.h"
@@ -295,7 +296,8 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
   bo.load_restrictions = kustomize::LoadRestrictions::kNone;
   bo.reorder = kustomize::Reorder::kNone;
   bo.fs = fs;
-  auto built = kustomize::build("/" + *dir, bo);
+  auto run_build = [&] { return kustomize::build("/" + *dir, bo); };
+  auto built = opts_.build_pool ? opts_.build_pool->call(run_build) : run_build();
   if (!built.ok()) return built.error();
   std::vector<Node> objects = std::move(*built);
 

@@ -21,6 +21,10 @@
 #include "controllers/tree_fs.h"
 #include "kube/client.h"
 
+namespace oc::core {
+class CpuPool;
+}
+
 namespace oc::controllers {
 
 // Extracted artifacts by digest, shared by every Kustomization that uses the same revision.
@@ -48,6 +52,8 @@ struct KustomizationOptions {
   std::chrono::milliseconds health_poll{1000};
   // Set when the process shuts down: a health check in progress gives up at once.
   const std::atomic<bool>* stopping = nullptr;
+  // Where kustomize builds run (nullptr: on the calling worker's thread).
+  core::CpuPool* build_pool = nullptr;
 };
 
 class KustomizationReconciler : public Reconciler {

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "controllers/log.h"
 #include "controllers/metrics.h"
 #include "controllers/runtime.h"
+#include "core/cpu_pool.h"
 #include "kube/client.h"
 #include "kube/object.h"
 #include "source/artifact.h"
@@ -37,6 +39,7 @@ struct Manager::Impl {
   std::unique_ptr<ArtifactCache> cache;
   std::unique_ptr<Informer> git_informer, ks_informer;
   std::unique_ptr<GitRepositoryReconciler> git_reconciler;
+  std::unique_ptr<core::CpuPool> build_pool;  // outlives the reconciler and its workers
   std::unique_ptr<KustomizationReconciler> ks_reconciler;
   std::unique_ptr<Controller> git_controller, ks_controller;
   std::unique_ptr<LeaderElector> elector;
@@ -148,6 +151,8 @@ core::Result<std::unique_ptr<Manager>> Manager::start(const kube::ClusterAccess&
   ko.health_poll = std::chrono::milliseconds(opts.health_poll_ms);
   ko.requeue_dependency = std::chrono::seconds(opts.requeue_dependency_seconds);
   ko.stopping = &d.stop_flag;
+  d.build_pool = std::make_unique<core::CpuPool>(size_t(std::max(0, opts.build_threads)));
+  ko.build_pool = d.build_pool.get();
   d.ks_reconciler = std::make_unique<KustomizationReconciler>(*d.client, *d.cache, *d.kustomize_events, d.log,
                                                               d.metrics, ko);
   d.git_controller = std::make_unique<Controller>(

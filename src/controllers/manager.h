@@ -21,6 +21,10 @@ struct ManagerOptions {
   std::string metrics_listen;
   int source_workers = 2;      // Flux source-controller --concurrent
   int kustomize_workers = 4;   // Flux kustomize-controller --concurrent
+  // Threads the Kustomization workers' builds run on (core::CpuPool); 0 = one per CPU. Flux
+  // runs one build at a time behind a global lock; more workers than CPUs building at once
+  // only fault in more malloc arenas (bench/RESULTS.md, "Parallel builds").
+  int build_threads = 0;
   bool leader_election = false;
   std::string leader_namespace = "default";
   bool install_crds = true;
