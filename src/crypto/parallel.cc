@@ -2,9 +2,24 @@
 
 #include <sched.h>
 
+#include <immintrin.h>
+
 #include <algorithm>
 
 namespace oc::crypto {
+
+namespace {
+
+// About 20-50 µs of pause instructions: longer than the gap between two blocks, far shorter
+// than a block.
+constexpr int kSpins = 1000;
+
+template <class Pred>
+void spin_until(Pred done) {
+  for (int i = 0; i < kSpins && !done(); ++i) _mm_pause();
+}
+
+}  // namespace
 
 Workers::Workers(size_t threads) {
   for (size_t i = 1; i < std::max<size_t>(threads, 1); ++i) {
@@ -43,11 +58,14 @@ void Workers::run(size_t count, const std::function<void(size_t, size_t, size_t)
     fn_ = &fn;
     count_ = count;
     pending_ = threads_.size();
+    unfinished_.store(pending_, std::memory_order_relaxed);
     ++generation_;
+    published_.store(generation_, std::memory_order_release);
   }
   cv_.notify_all();
   size_t per = (count + n - 1) / n;
   fn(0, 0, std::min(per, count));
+  spin_until([&] { return unfinished_.load(std::memory_order_acquire) == 0; });
   std::unique_lock<std::mutex> l(mu_);
   done_cv_.wait(l, [this] { return pending_ == 0; });
   fn_ = nullptr;
@@ -58,6 +76,7 @@ void Workers::loop(size_t index) {
   for (;;) {
     const std::function<void(size_t, size_t, size_t)>* fn;
     size_t count;
+    spin_until([&] { return published_.load(std::memory_order_acquire) != seen; });
     {
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait(l, [&] { return stop_ || generation_ != seen; });
@@ -72,6 +91,7 @@ void Workers::loop(size_t index) {
     if (begin < end) (*fn)(index, begin, end);
     {
       std::lock_guard<std::mutex> l(mu_);
+      unfinished_.fetch_sub(1, std::memory_order_release);
       if (--pending_ == 0) done_cv_.notify_one();
     }
   }
