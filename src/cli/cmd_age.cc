@@ -157,7 +157,7 @@ int run_age_crypt(const Args& args, const Io& io, const std::string& input) {
   // by read(2); pipes and small files are read.
   crypto::FdSource fd_in(in_fd, in_name);
   std::unique_ptr<crypto::MappedFileSource> mapped =
-      crypto::MappedFileSource::map(in_fd, size_t(1) << 20);
+      crypto::MappedFileSource::map(in_fd, size_t(1) << 20, in_name);
   crypto::Source& in = mapped ? static_cast<crypto::Source&>(*mapped) : fd_in;
 
   // Output: a file through a temporary file, or standard output.

@@ -63,7 +63,8 @@ std::optional<std::string_view> StringSource::read_view(size_t n) {
   return v;
 }
 
-std::unique_ptr<MappedFileSource> MappedFileSource::map(int fd, size_t min_size) {
+std::unique_ptr<MappedFileSource> MappedFileSource::map(int fd, size_t min_size,
+                                                       std::string name) {
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   off_t start = ::lseek(fd, 0, SEEK_CUR);
@@ -82,6 +83,7 @@ std::unique_ptr<MappedFileSource> MappedFileSource::map(int fd, size_t min_size)
   // Its own descriptor for read_range(): the caller may close theirs.
   m->fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   m->start_ = uint64_t(start);
+  m->name_ = std::move(name);
   return m;
 }
 
@@ -120,7 +122,7 @@ std::optional<std::string_view> MappedFileSource::read_view(size_t n) {
 std::optional<Source::Range> MappedFileSource::read_range(size_t n) {
   if (fd_ < 0) return std::nullopt;
   size_t k = std::min(n, data_.size() - pos_);
-  Range r{fd_, start_ + pos_, k};
+  Range r{fd_, start_ + pos_, k, name_};
   pos_ += k;
   return r;
 }
@@ -131,9 +133,9 @@ core::Status read_range_bytes(const Source::Range& r, size_t at, uint8_t* buf, s
     ssize_t k = ::pread(r.fd, buf, n, off_t(off));
     if (k < 0) {
       if (errno == EINTR) continue;
-      return core::Error(sys_error("reading", "the input file"));
+      return core::Error(sys_error("reading", std::string(r.name)));
     }
-    if (k == 0) return core::Error("reading the input file: it shrank while it was read");
+    if (k == 0) return core::Error("reading " + std::string(r.name) + ": the file shrank while it was read");
     buf += k;
     n -= size_t(k);
     off += uint64_t(k);

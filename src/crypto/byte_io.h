@@ -34,12 +34,13 @@ class Source {
     int fd = -1;
     uint64_t offset = 0;
     size_t size = 0;
+    std::string_view name;  // the file, for error messages (valid as long as the source)
   };
   virtual std::optional<Range> read_range(size_t n) { return std::nullopt; }
 };
 
-// Reads bytes [at, at + n) of a range (at + n <= r.size); an error when the file is shorter
-// than the range (it shrank while being read).
+// Reads bytes [at, at + n) of a range (at + n <= r.size); an error naming the file when it is
+// shorter than the range (it shrank while being read).
 core::Status read_range_bytes(const Source::Range& r, size_t at, uint8_t* buf, size_t n);
 
 class Sink {
@@ -99,7 +100,9 @@ class MappedFileSource : public Source {
  public:
   // Maps `fd` from its current offset to the end; nullptr when it is not a regular file, is
   // smaller than `min_size`, or cannot be mapped (then read it with FdSource).
-  static std::unique_ptr<MappedFileSource> map(int fd, size_t min_size);
+  // `name` is used in error messages.
+  static std::unique_ptr<MappedFileSource> map(int fd, size_t min_size,
+                                               std::string name = "the input file");
   ~MappedFileSource() override;
   MappedFileSource(const MappedFileSource&) = delete;
   MappedFileSource& operator=(const MappedFileSource&) = delete;
@@ -117,6 +120,7 @@ class MappedFileSource : public Source {
   size_t pos_ = 0, dropped_ = 0;
   int fd_ = -1;
   uint64_t start_ = 0;  // file offset of data_
+  std::string name_;
 };
 
 // Writes to a file descriptor it does not own.
