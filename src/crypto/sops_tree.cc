@@ -335,27 +335,34 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
   if (!decider.ok()) return decider.error();
   // 1. Walk in document order: which leaves are encrypted, with which AAD (the rules and the
   //    comment stack depend on the order).
+  // A job is small (the leaf, its AAD); results go to vectors sized once after the walk. (A
+  // job holding its result and error was 384 bytes: 6 MB of fresh memory for 10,000 values,
+  // most of a decryption's peak.)
   struct Job {
     Value* leaf;
     std::string aad;
     bool encrypted;
-    std::optional<Value> plain;
-    std::optional<core::Error> error;
   };
   std::vector<Job> jobs;
   auto collect = [&](Value& leaf, const std::string& aad, const std::vector<std::string>& path,
                      const std::vector<std::vector<std::string>>& comments) -> core::Status {
     bool encrypted = decider->encrypt(path, comments, leaf.is_comment());
-    jobs.push_back(
-        Job{&leaf, encrypted ? aad : std::string(), encrypted, std::nullopt, std::nullopt});
+    jobs.push_back(Job{&leaf, encrypted ? aad : std::string(), encrypted});
     return {};
   };
   Walker w(collect);
   for (Branch& b : branches) {
     if (auto s = w.branch(b); !s.ok()) return s.error();
   }
-  // 2. Decrypt the values; they are independent, so large files use every core.
-  auto decrypt_range = [&](ValueCipher& cipher, size_t begin, size_t end) {
+  // 2. Decrypt the values; they are independent, so large files use every core. Each worker
+  //    keeps its first failure (its range is in document order).
+  std::vector<std::optional<Value>> plain(jobs.size());
+  struct Failure {
+    size_t job;
+    core::Error error;
+  };
+  auto decrypt_range = [&](ValueCipher& cipher, size_t begin, size_t end,
+                           std::optional<Failure>& failed) {
     for (size_t i = begin; i < end; ++i) {
       Job& j = jobs[i];
       if (!j.encrypted) continue;
@@ -364,15 +371,17 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
         // Comments written by sops < 3.0 were not encrypted: keep those as they are.
         if (!looks_encrypted(leaf.text)) continue;
         auto v = cipher.decrypt(leaf.text, j.aad, nullptr);
-        if (v.ok()) j.plain = std::move(*v);
+        if (v.ok()) plain[i] = std::move(*v);
       } else if (leaf.kind == Kind::kString) {
         auto v = cipher.decrypt(leaf.text, j.aad, nullptr);
-        if (v.ok())
-          j.plain = std::move(*v);
-        else
-          j.error = v.error();
+        if (!v.ok()) {
+          failed = Failure{i, v.error()};
+          return;
+        }
+        plain[i] = std::move(*v);
       } else {
-        j.error = core::Error("expected an encrypted value (a string), found a plain value");
+        failed = Failure{i, core::Error("expected an encrypted value (a string), found a plain value")};
+        return;
       }
     }
   };
@@ -381,20 +390,28 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
   std::vector<std::unique_ptr<ValueCipher>> ciphers;
   for (size_t i = 0; i < workers.size(); ++i)
     ciphers.push_back(std::make_unique<ValueCipher>(data_key));
-  workers.run(jobs.size(), [&](size_t w, size_t b, size_t e) { decrypt_range(*ciphers[w], b, e); });
-  // 3. In document order: the first error, the plaintext in place, the MAC.
+  std::vector<std::optional<Failure>> failures(workers.size());
+  workers.run(jobs.size(),
+              [&](size_t w, size_t b, size_t e) { decrypt_range(*ciphers[w], b, e, failures[w]); });
+  // 3. The first failure in document order; else the plaintext in place, and the MAC.
+  const Failure* first = nullptr;
+  for (const auto& f : failures) {
+    if (f && (!first || f->job < first->job)) first = &*f;
+  }
+  if (first) {
+    const std::string& aad = jobs[first->job].aad;
+    std::string where = aad == ":" ? "<top level>" : aad.substr(0, aad.size() - 1);
+    std::replace(where.begin(), where.end(), ':', '.');
+    return core::Error(where + ": " + first->error.message);
+  }
   auto mac = start_mac(rules);
-  for (Job& j : jobs) {
-    if (j.error) {
-      std::string where = j.aad == ":" ? "<top level>" : j.aad.substr(0, j.aad.size() - 1);
-      std::replace(where.begin(), where.end(), ':', '.');
-      return core::Error(where + ": " + j.error->message);
-    }
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Job& j = jobs[i];
     Value& leaf = *j.leaf;
-    if (j.plain) {
-      if (stash) (*stash)[stash_key(*j.plain, j.aad)] = parse_encrypted(leaf.text)->iv;
+    if (plain[i]) {
+      if (stash) (*stash)[stash_key(*plain[i], j.aad)] = parse_encrypted(leaf.text)->iv;
       bool was_comment = leaf.is_comment(), was_inline = leaf.inline_comment;
-      leaf = std::move(*j.plain);
+      leaf = std::move(*plain[i]);
       if (was_comment && !leaf.is_comment()) leaf = Value::comment(to_bytes(leaf));
       if (was_comment) leaf.inline_comment = was_inline;
     }

@@ -230,6 +230,29 @@ TEST(SopsDecrypt, TamperedValueNamesThePathButNotThePlaintext) {
   EXPECT_EQ(r.error().message.find("correct-horse"), std::string::npos);
 }
 
+// Large files decrypt their values on several threads; the error is still the first damaged
+// value in document order, whichever thread found it.
+TEST(SopsDecrypt, ManyValuesTheFirstDamagedOneIsReported) {
+  Key k;
+  std::string plain;
+  for (int i = 0; i < 1200; ++i) plain += "k" + std::to_string(i) + ": value-" + std::to_string(i) + "\n";
+  std::string enc = encrypt_yaml(plain, k);
+  auto flip = [&](std::string doc, const std::string& key) {
+    std::string v = enc_of(doc, key);
+    std::string data = v.substr(v.find("data:") + 5, 4);
+    std::string flipped = data;
+    flipped[0] = flipped[0] == 'A' ? 'B' : 'A';
+    return replace_once(doc, key + ": ENC[AES256_GCM,data:" + data,
+                        key + ": ENC[AES256_GCM,data:" + flipped);
+  };
+  for (const char* first : {"k3", "k700"}) {
+    auto r = decrypt_yaml(flip(flip(enc, first), "k1100"), k);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().message.rfind(std::string(first) + ": could not decrypt", 0), 0u)
+        << r.error().message;
+  }
+}
+
 TEST(SopsDecrypt, ValueMovedToAnotherKeyFailsItsAad) {
   Key k;
   std::string enc = encrypt_yaml("a: one\nb: two\n", k);
