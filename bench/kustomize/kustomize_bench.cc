@@ -221,7 +221,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
     if (!std::strcmp(argv[i], "--no-kubectl")) kubectl = false;
     if (!std::strcmp(argv[i], "--parallel-only")) parallel_only = quick = true;
-    if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
+    if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
+      rounds = std::max(1, std::atoi(argv[++i]));
   }
   std::string self = fs::canonical("/proc/self/exe").string();
   std::string binary =
@@ -252,11 +253,12 @@ int main(int argc, char** argv) {
 
   std::printf("load average at start: %s\n\n", load_average().c_str());
   if (parallel_only) cases.clear();
-  if (!parallel_only) std::printf(
-      "| tree | resources out | opencenter wall | kubectl wall | wall ratio | opencenter CPU | "
-      "kubectl CPU | CPU ratio | opencenter RSS | kubectl RSS | RSS ratio | engine-only RSS | "
-      "engine-only RSS ratio | same bytes |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  if (!parallel_only)
+    std::printf(
+        "| tree | resources out | opencenter wall | kubectl wall | wall ratio | opencenter CPU | "
+        "kubectl CPU | CPU ratio | opencenter RSS | kubectl RSS | RSS ratio | engine-only RSS | "
+        "engine-only RSS ratio | same bytes |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
   auto fmt = [](const char* f, double v) {
     char buf[64];
@@ -419,9 +421,8 @@ int main(int argc, char** argv) {
       "  %u processes  %.3f s wall, speed-up %.2f×%s\n"
       "  8 threads reach %.0f%% of the processes' speed-up, through the pool %.0f%% (medians of\n"
       "  the rounds' ratios)\n",
-      per_proc * cores, rounds, median(proc_one), cores, median(proc_cores),
-      median(proc_speedup), procs_ok ? "" : " (a process FAILED)", 100.0 * median(share),
-      100.0 * median(share_pooled));
+      per_proc * cores, rounds, median(proc_one), cores, median(proc_cores), median(proc_speedup),
+      procs_ok ? "" : " (a process FAILED)", 100.0 * median(share), 100.0 * median(share_pooled));
   std::printf("\nload average at end: %s\n", load_average().c_str());
   fs::remove_all(root);
   return 0;

@@ -63,8 +63,7 @@ std::optional<std::string_view> StringSource::read_view(size_t n) {
   return v;
 }
 
-std::unique_ptr<MappedFileSource> MappedFileSource::map(int fd, size_t min_size,
-                                                       std::string name) {
+std::unique_ptr<MappedFileSource> MappedFileSource::map(int fd, size_t min_size, std::string name) {
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   off_t start = ::lseek(fd, 0, SEEK_CUR);
@@ -135,7 +134,8 @@ core::Status read_range_bytes(const Source::Range& r, size_t at, uint8_t* buf, s
       if (errno == EINTR) continue;
       return core::Error(sys_error("reading", std::string(r.name)));
     }
-    if (k == 0) return core::Error("reading " + std::string(r.name) + ": the file shrank while it was read");
+    if (k == 0)
+      return core::Error("reading " + std::string(r.name) + ": the file shrank while it was read");
     buf += k;
     n -= size_t(k);
     off += uint64_t(k);

@@ -2,8 +2,6 @@
 
 #include <sched.h>
 
-#include <immintrin.h>
-
 #include <algorithm>
 
 namespace oc::crypto {
@@ -14,9 +12,17 @@ namespace {
 // than a block.
 constexpr int kSpins = 1000;
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 template <class Pred>
 void spin_until(Pred done) {
-  for (int i = 0; i < kSpins && !done(); ++i) _mm_pause();
+  for (int i = 0; i < kSpins && !done(); ++i) cpu_relax();
 }
 
 }  // namespace

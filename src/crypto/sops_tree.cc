@@ -380,7 +380,8 @@ core::Result<std::string> decrypt_branches(std::vector<Branch>& branches, const 
         }
         plain[i] = std::move(*v);
       } else {
-        failed = Failure{i, core::Error("expected an encrypted value (a string), found a plain value")};
+        failed =
+            Failure{i, core::Error("expected an encrypted value (a string), found a plain value")};
         return;
       }
     }

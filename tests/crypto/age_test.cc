@@ -143,8 +143,8 @@ TEST(MappedFileSource, ReadsTheFileInPlaceFromTheOffset) {
 TEST(MappedFileSource, EncryptsFromRangesAtBlockBoundaries) {
   Keys k;
   oc::test::TempDir dir;
-  for (size_t size : {size_t(1), kChunkSize, 64 * kChunkSize, 64 * kChunkSize + 1,
-                      130 * kChunkSize + 7}) {
+  for (size_t size :
+       {size_t(1), kChunkSize, 64 * kChunkSize, 64 * kChunkSize + 1, 130 * kChunkSize + 7}) {
     std::string plain = pattern(size);
     std::string path = dir.write("in", plain);
     for (size_t threads : {size_t(1), size_t(4)}) {

@@ -235,7 +235,8 @@ TEST(SopsDecrypt, TamperedValueNamesThePathButNotThePlaintext) {
 TEST(SopsDecrypt, ManyValuesTheFirstDamagedOneIsReported) {
   Key k;
   std::string plain;
-  for (int i = 0; i < 1200; ++i) plain += "k" + std::to_string(i) + ": value-" + std::to_string(i) + "\n";
+  for (int i = 0; i < 1200; ++i)
+    plain += "k" + std::to_string(i) + ": value-" + std::to_string(i) + "\n";
   std::string enc = encrypt_yaml(plain, k);
   auto flip = [&](std::string doc, const std::string& key) {
     std::string v = enc_of(doc, key);
