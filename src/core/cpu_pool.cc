@@ -11,13 +11,13 @@ namespace {
 // The pool whose thread is running the current job, for run() from inside a job.
 thread_local const CpuPool* current_pool = nullptr;
 
+}  // namespace
+
 size_t available_cpus() {
   cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return size_t(std::max(1, CPU_COUNT(&set)));
   return std::max(1u, std::thread::hardware_concurrency());
 }
-
-}  // namespace
 
 CpuPool::CpuPool(size_t threads) {
   size_t n = threads ? threads : available_cpus();

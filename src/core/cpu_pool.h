@@ -23,6 +23,9 @@
 
 namespace oc::core {
 
+// The CPUs this process may run on (its affinity mask), at least 1.
+size_t available_cpus();
+
 class CpuPool {
  public:
   // `threads` 0: the CPUs this process may run on (its affinity mask).

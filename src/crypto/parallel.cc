@@ -1,8 +1,8 @@
 #include "crypto/parallel.h"
 
-#include <sched.h>
-
 #include <algorithm>
+
+#include "core/cpu_pool.h"
 
 namespace oc::crypto {
 
@@ -43,14 +43,7 @@ Workers::~Workers() {
 }
 
 size_t Workers::default_threads() {
-  cpu_set_t set;
-  size_t n = 1;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    n = size_t(CPU_COUNT(&set));
-  } else {
-    n = std::thread::hardware_concurrency();
-  }
-  return std::clamp<size_t>(n, 1, 4);
+  return std::min<size_t>(core::available_cpus(), 4);
 }
 
 void Workers::run(size_t count, const std::function<void(size_t, size_t, size_t)>& fn) {
