@@ -1,6 +1,8 @@
 #include "controllers/kustomization.h"
 
 #include <algorithm>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "controllers/apply.h"
@@ -172,6 +174,172 @@ core::Result<crypto::age::Identities> decryption_identities(kube::Client& client
 
 std::string subject_of(const Node& obj) { return ObjMeta::of(obj).subject(); }
 
+// --- SOPS-encrypted sources and Secret fields (Flux's DecryptSources and DecryptResource) -------
+
+// What marks a document as SOPS-encrypted in each format (an encrypted binary file is a JSON
+// envelope).
+const char* sops_marker(crypto::sops::Format f) {
+  switch (f) {
+    case crypto::sops::Format::kDotenv:
+      return "sops_mac=ENC[";
+    case crypto::sops::Format::kIni:
+      return "[sops]";
+    case crypto::sops::Format::kYaml:
+      return "mac: ENC[";
+    case crypto::sops::Format::kJson:
+    case crypto::sops::Format::kBinary:
+      return "\"mac\": \"ENC[";
+  }
+  return "";
+}
+
+// sops's format for a file name; a `.dockerconfigjson` key is JSON (as in Flux).
+crypto::sops::Format sops_format_for(const std::string& name) {
+  static constexpr std::string_view kDocker = ".dockerconfigjson";
+  if (name.size() >= kDocker.size() &&
+      name.compare(name.size() - kDocker.size(), kDocker.size(), kDocker) == 0) {
+    return crypto::sops::Format::kJson;
+  }
+  return crypto::sops::format_for_path(name);
+}
+
+bool is_remote(const std::string& ref) {
+  size_t colon = ref.find("://");
+  return colon != std::string::npos && colon > 0 && colon + 3 < ref.size();
+}
+
+crypto::sops::IdentityList identity_list(const crypto::age::Identities& ids) {
+  crypto::sops::IdentityList list;
+  for (const auto& id : ids) list.push_back(id.get());
+  return list;
+}
+
+// Decrypts, into the build's in-memory overlay, every SOPS-encrypted file that a kustomization
+// reachable from `dir` (through `resources` and `components` directories) names in a
+// secretGenerator (`files`, `envs`) or a patch (`path`). `top` is the text of dir's own
+// kustomization (the generated one). Files without the format's marker are left as they are;
+// references that are missing, remote or outside the artifact are left to the build to report.
+class SourceDecryptor {
+ public:
+  SourceDecryptor(const ArtifactTree& tree, TreeFileSystem& fs, const crypto::age::Identities& ids)
+      : tree_(tree), fs_(fs), ids_(identity_list(ids)) {}
+
+  core::Status visit(const std::string& dir, const std::string* text) {
+    if (!visited_dirs_.insert(dir).second) return core::Status();
+    std::string file;
+    if (!text) {
+      for (const char* k : kKustomizationFiles) {
+        if (tree_.files.count(join(dir, k))) {
+          file = join(dir, k);
+          text = &tree_.files.at(file);
+          break;
+        }
+      }
+      if (!text) return core::Status();
+    } else {
+      file = join(dir, "kustomization.yaml");
+    }
+    core::ParseOptions po;
+    po.file = file;
+    po.comments = false;
+    auto kus = core::parse_yaml(*text, po);
+    if (!kus.ok() || !kus->is_mapping()) return core::Status();  // the build reports it
+    if (const Node* gens = kus->find("secretGenerator"); gens && gens->is_sequence()) {
+      for (const auto& gen : gens->items()) {
+        if (const Node* files = gen.find("files"); files && files->is_sequence()) {
+          for (const auto& f : files->items()) {
+            if (!f.is_scalar()) continue;
+            std::string src = f.text();
+            size_t eq = src.find('=');
+            std::string key = eq == std::string::npos ? src : src.substr(0, eq);
+            std::string path = eq == std::string::npos ? src : src.substr(eq + 1);
+            if (auto st = decrypt_file(dir, path, sops_format_for(key)); !st.ok()) return st;
+          }
+        }
+        if (const Node* envs = gen.find("envs"); envs && envs->is_sequence()) {
+          for (const auto& e : envs->items()) {
+            if (!e.is_scalar()) continue;
+            auto format = sops_format_for(e.text());
+            if (format == crypto::sops::Format::kBinary) format = crypto::sops::Format::kDotenv;
+            if (auto st = decrypt_file(dir, e.text(), format); !st.ok()) return st;
+          }
+        }
+      }
+    }
+    if (const Node* patches = kus->find("patches"); patches && patches->is_sequence()) {
+      for (const auto& patch : patches->items()) {
+        std::string path = kube::text(patch, {"path"});
+        if (path.empty() || is_remote(path)) continue;
+        if (auto st = decrypt_file(dir, path, sops_format_for(path)); !st.ok()) return st;
+      }
+    }
+    for (const char* field : {"resources", "components"}) {
+      const Node* list = kus->find(field);
+      if (!list || !list->is_sequence()) continue;
+      for (const auto& r : list->items()) {
+        if (!r.is_scalar()) continue;
+        auto sub = clean_relative(join(dir, r.text()));
+        if (!sub || !tree_.dirs.count(*sub)) continue;
+        if (auto st = visit(*sub, nullptr); !st.ok()) return st;
+      }
+    }
+    return core::Status();
+  }
+
+ private:
+  core::Status decrypt_file(const std::string& dir, const std::string& ref,
+                            crypto::sops::Format format) {
+    if (ref.empty() || ref[0] == '/') return core::Status();
+    auto path = clean_relative(join(dir, ref));
+    if (!path || !decrypted_.insert(*path).second) return core::Status();
+    auto it = tree_.files.find(*path);
+    if (it == tree_.files.end() || it->second.find(sops_marker(format)) == std::string::npos) {
+      return core::Status();
+    }
+    auto plain = crypto::sops::decrypt_document(it->second, *path, format, format, {}, ids_);
+    if (!plain.ok()) return core::Error("error decrypting sources: " + plain.error().to_string());
+    fs_.overlay(*path, std::move(*plain));
+    return core::Status();
+  }
+
+  const ArtifactTree& tree_;
+  TreeFileSystem& fs_;
+  crypto::sops::IdentityList ids_;
+  std::set<std::string> visited_dirs_, decrypted_;
+};
+
+// The data fields of a built Secret that hold a SOPS-encrypted document (a secretGenerator
+// file, say) are decrypted in place, into the format the field's name implies.
+core::Status decrypt_secret_fields(Node& secret, const crypto::age::Identities& ids) {
+  Node* data = secret.find("data");
+  if (!data || !data->is_mapping()) return core::Status();
+  crypto::sops::IdentityList list = identity_list(ids);
+  for (auto& e : data->entries()) {
+    const std::string* key = core::key_text(e);
+    if (!key || !e.value.is_scalar()) continue;
+    auto raw = core::base64_decode(e.value.text());
+    if (!raw) continue;  // the apply reports it
+    std::optional<crypto::sops::Format> in;
+    for (auto f : {crypto::sops::Format::kJson, crypto::sops::Format::kYaml,
+                   crypto::sops::Format::kDotenv, crypto::sops::Format::kIni}) {
+      if (raw->find(sops_marker(f)) != std::string::npos) {
+        in = f;
+        break;
+      }
+    }
+    if (!in) continue;
+    auto plain = crypto::sops::decrypt_document(*raw, *key, *in, sops_format_for(*key), {}, list);
+    if (!plain.ok()) {
+      return core::Error("failed to decrypt and format '" +
+                         kube::text(secret, {"metadata", "namespace"}) + "/" +
+                         kube::text(secret, {"metadata", "name"}) + "' Secret field '" + *key +
+                         "': " + plain.error().message);
+    }
+    e.value = Node::string(core::base64_encode(*plain));
+  }
+  return core::Status();
+}
+
 }  // namespace
 
 // --- artifact cache ---------------------------------------------------------------------------
@@ -288,9 +456,21 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
   auto kus = generate_kustomization(*tree, *dir, ks);
   if (!kus.ok()) return kus.error();
   auto fs = std::make_shared<TreeFileSystem>(tree);
+  const std::string kus_text = *kus;
   fs->overlay(join(*dir, "kustomization.yaml"), std::move(*kus));
   for (const char* other : {"kustomization.yml", "Kustomization"}) {
     if (tree->files.count(join(*dir, other))) fs->overlay(join(*dir, other), "");
+  }
+  bool decrypt = kube::at(ks, {"spec", "decryption"}) != nullptr;
+  crypto::age::Identities ids;
+  if (decrypt) {
+    auto got = decryption_identities(client_, ks);
+    if (!got.ok()) return got.error();
+    ids = std::move(*got);
+    if (kube::text(ks, {"spec", "decryption", "provider"}) == "sops") {
+      SourceDecryptor sources(*tree, *fs, ids);
+      if (auto st = sources.visit(*dir, &kus_text); !st.ok()) return st.error();
+    }
   }
   kustomize::BuildOptions bo;
   bo.load_restrictions = kustomize::LoadRestrictions::kNone;
@@ -301,13 +481,6 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
   if (!built.ok()) return built.error();
   std::vector<Node> objects = std::move(*built);
 
-  bool decrypt = kube::at(ks, {"spec", "decryption"}) != nullptr;
-  crypto::age::Identities ids;
-  if (decrypt) {
-    auto got = decryption_identities(client_, ks);
-    if (!got.ok()) return got.error();
-    ids = std::move(*got);
-  }
   bool substitute = kube::at(ks, {"spec", "postBuild"}) != nullptr;
   std::map<std::string, std::string> vars;
   if (substitute) {
@@ -328,8 +501,7 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
         return core::Error(subject_of(obj) + " is SOPS encrypted, configuring decryption is required for this secret to be reconciled");
       }
       if (meta_value(obj, "kustomize.toolkit.fluxcd.io/decrypt") != "Disabled") {
-        crypto::sops::IdentityList list;
-        for (const auto& id : ids) list.push_back(id.get());
+        crypto::sops::IdentityList list = identity_list(ids);
         auto json = core::write_json(obj);
         if (!json.ok()) return json.error();
         auto plain = crypto::sops::decrypt_document(*json, subject_of(obj), crypto::sops::Format::kJson,
@@ -339,6 +511,9 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
         if (!parsed.ok()) return core::Error("failed to read the decrypted " + subject_of(obj));
         obj = std::move(*parsed);
       }
+    } else if (decrypt && kube::text(obj, {"kind"}) == "Secret" &&
+               meta_value(obj, "kustomize.toolkit.fluxcd.io/decrypt") != "Disabled") {
+      if (auto st = decrypt_secret_fields(obj, ids); !st.ok()) return st.error();
     }
     if (substitute && meta_value(obj, "kustomize.toolkit.fluxcd.io/substitute") != "disabled") {
       std::string text = core::write_yaml(obj);

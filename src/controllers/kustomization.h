@@ -1,6 +1,7 @@
 // The kustomize controller's Kustomization reconciler (kustomize.toolkit.fluxcd.io/v1), Flux's
-// pipeline in order: source artifact → dependsOn → generate/amend kustomization.yaml → kustomize
-// build (input order) → SOPS decryption → postBuild substitution → owner labels and
+// pipeline in order: source artifact → dependsOn → generate/amend kustomization.yaml → SOPS
+// decryption of generator sources and patches → kustomize build (input order) → SOPS decryption
+// of resources and Secret fields → postBuild substitution → owner labels and
 // commonMetadata → staged server-side apply with a dry-run drift test → inventory → prune →
 // health checks → status and events. See docs/controllers.md.
 #pragma once

@@ -1,6 +1,7 @@
 // A read-only kustomize FileSystem over an artifact held in memory, shared by every build of
 // that artifact, with a small per-build overlay (the kustomization.yaml Flux generates or
-// amends). Decrypted data never goes through here: decryption happens after the build.
+// amends, and the SOPS-encrypted generator sources and patches it decrypts for that build: in
+// memory only, dropped with the build).
 #pragma once
 
 #include <map>

@@ -202,5 +202,35 @@ TEST_F(Build, SopsEncryptedResourcesNeedDecryption) {
       << objs.error().to_string();
 }
 
+TEST_F(Build, EncryptedGeneratorSourcesAreDecryptedBeforeTheBuild) {
+  auto id = crypto::age::X25519Identity::generate();
+  crypto::sops::EncryptSpec spec;
+  spec.recipients = {{id.recipient().to_string()}};
+  auto enc = crypto::sops::encrypt_document("TOKEN=s3cr3t-value\n", "app.env",
+                                            crypto::sops::Format::kDotenv,
+                                            crypto::sops::Format::kDotenv, {}, spec);
+  ASSERT_TRUE(enc.ok()) << enc.error().to_string();
+  std::string ks = std::string(kKs) + "  decryption:\n    provider: sops\n";
+  const char* kus =
+      "secretGenerator:\n- name: gen\n  namespace: apps\n  envs: [app.env]\n"
+      "  files: [plain.txt]\ngeneratorOptions: {disableNameSuffixHash: true}\n";
+  // A plaintext source is left alone (no key needed).
+  auto plain = build(ks, {{"apps/kustomization.yaml", kus},
+                          {"apps/app.env", "TOKEN=open\n"},
+                          {"apps/plain.txt", "x"}});
+  ASSERT_TRUE(plain.ok()) << plain.error().to_string();
+  ASSERT_EQ(plain->size(), 1u);
+  EXPECT_EQ(core::base64_decode(kube::text((*plain)[0], {"data", "TOKEN"})).value_or(""), "open");
+  // An encrypted one is decrypted before kustomize reads it: without the key that fails, naming
+  // the file, before anything is built.
+  auto locked = build(
+      ks, {{"apps/kustomization.yaml", kus}, {"apps/app.env", *enc}, {"apps/plain.txt", "x"}});
+  ASSERT_FALSE(locked.ok());
+  std::string err = locked.error().to_string();
+  EXPECT_NE(err.find("error decrypting sources"), std::string::npos) << err;
+  EXPECT_NE(err.find("apps/app.env"), std::string::npos) << err;
+  EXPECT_EQ(err.find("s3cr3t-value"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace oc::controllers

@@ -364,6 +364,30 @@ TEST_F(E2E, SopsSecretArrivesDecryptedAndNeverOnDisk) {
   Repo repo("sops");
   repo.write("app/ns.yaml", ns_yaml("sops"));
   repo.write("app/secret.yaml", enc.out);
+  // Flux's DecryptSources and Secret fields: a secretGenerator's encrypted env file, JSON file
+  // (under another key) and binary file, and a Secret whose data field is an encrypted YAML file.
+  auto encrypt_file = [&](const std::string& name, const std::string& text) {
+    auto r = run(std::string(OC_BINARY) + " secrets encrypt --age " + recipient + " " +
+                 q(keys.write(name, text)));
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_EQ(r.out.find(secret_value), std::string::npos) << name;
+    return r.out;
+  };
+  repo.write("app/app.env", encrypt_file("app.env", "API_TOKEN=tok-" + secret_value + "\n"));
+  repo.write("app/config.enc.json",
+             encrypt_file("config.json", "{\"password\": \"" + secret_value + "\"}\n"));
+  repo.write("app/tls.key", encrypt_file("tls.key", "KEY-" + secret_value));
+  repo.write("app/packed.yaml",
+             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: packed\n  namespace: sops\ndata:\n  "
+             "settings.yaml: " +
+                 oc::core::base64_encode(
+                     encrypt_file("settings.yaml", "password: " + secret_value + "\n")) +
+                 "\n");
+  repo.write("app/kustomization.yaml",
+             "resources: [ns.yaml, secret.yaml, packed.yaml]\n"
+             "secretGenerator:\n- name: generated\n  namespace: sops\n  envs: [app.env]\n"
+             "  files: [config.json=config.enc.json, tls.key]\n"
+             "generatorOptions:\n  disableNameSuffixHash: true\n");
   repo.commit("encrypted secret");
   env->apply("apiVersion: v1\nkind: Secret\nmetadata:\n  name: sops-age\n  namespace: flux-system\ndata:\n  identity.agekey: " +
              oc::core::base64_encode(key_file) + "\n");
@@ -375,6 +399,16 @@ TEST_F(E2E, SopsSecretArrivesDecryptedAndNeverOnDisk) {
   auto decoded = oc::core::base64_decode(got);
   ASSERT_TRUE(decoded);
   EXPECT_EQ(*decoded, secret_value);
+  auto field = [&](const std::string& secret, const std::string& key) {
+    auto d = oc::core::base64_decode(env->get("secret/" + secret, "sops", ".data." + key));
+    return d ? *d : std::string("(not base64)");
+  };
+  EXPECT_EQ(field("generated", "API_TOKEN"), "tok-" + secret_value);
+  EXPECT_NE(field("generated", "config\\.json").find("\"password\": \"" + secret_value + "\""),
+            std::string::npos)
+      << field("generated", "config\\.json");
+  EXPECT_EQ(field("generated", "tls\\.key"), "KEY-" + secret_value);
+  EXPECT_EQ(field("packed", "settings\\.yaml"), "password: " + secret_value + "\n");
   // Neither the plaintext nor its base64 form is in the controllers' files (artifacts, Git
   // mirrors, temporary checkouts, logs).
   std::string b64 = oc::core::base64_encode(secret_value);
