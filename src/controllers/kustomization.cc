@@ -215,10 +215,11 @@ crypto::sops::IdentityList identity_list(const crypto::age::Identities& ids) {
 }
 
 // Decrypts, into the build's in-memory overlay, every SOPS-encrypted file that a kustomization
-// reachable from `dir` (through `resources` and `components` directories) names in a
-// secretGenerator (`files`, `envs`) or a patch (`path`). `top` is the text of dir's own
-// kustomization (the generated one). Files without the format's marker are left as they are;
-// references that are missing, remote or outside the artifact are left to the build to report.
+// reachable from a directory (through `resources` and `components` directories) names in a
+// secretGenerator (`files`, `envs`) or a patch (`path`). visit() is given the text of the build
+// directory's kustomization (the generated one) and reads the others from the artifact. Files
+// without the format's marker are left as they are; references that are missing, remote or
+// outside the artifact are left to the build to report.
 class SourceDecryptor {
  public:
   SourceDecryptor(const ArtifactTree& tree, TreeFileSystem& fs, const crypto::age::Identities& ids)
