@@ -45,6 +45,8 @@ bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeo
   return pred();
 }
 
+const char* const kGitDaemon = "/usr/lib/git-core/git-daemon";
+
 // A process we start and always stop.
 struct Child {
   pid_t pid = 0;
@@ -92,9 +94,12 @@ class Env {
     return wait_for([&] { return ::access(kubeconfig.c_str(), R_OK) == 0; }, 30s);
   }
   bool start_daemon() {
-    daemon.spawn({"git", "daemon", "--listen=127.0.0.1", "--port=" + std::to_string(git_port), "--reuseaddr",
-                  "--export-all", "--base-path=" + root.file("git"), root.file("git")},
-                 root.file("git-daemon.log"));
+    // git-daemon itself, not `git daemon`: the git wrapper runs it as a child that outlives a
+    // SIGKILL of the wrapper (every run used to leave one listening).
+    daemon.spawn(
+        {kGitDaemon, "--listen=127.0.0.1", "--port=" + std::to_string(git_port), "--reuseaddr",
+         "--export-all", "--base-path=" + root.file("git"), root.file("git")},
+        root.file("git-daemon.log"));
     return oc::test::wait_for_port(git_port);
   }
   std::string git_url(const std::string& repo) const {
@@ -187,7 +192,7 @@ std::string ns_yaml(const std::string& ns) { return "apiVersion: v1\nkind: Names
 class E2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!oc::test::on_path("kubectl") || !oc::test::executable("/usr/lib/git-core/git-daemon")) return;
+    if (!oc::test::on_path("kubectl") || !oc::test::executable(kGitDaemon)) return;
     env = new Env();
     if (!env->start()) {
       delete env;

@@ -222,6 +222,8 @@ TEST(Git, ConcurrentCheckoutsShareOneCache) {
   EXPECT_EQ(ok.load(), 6);
 }
 
+const char* const kGitDaemon = "/usr/lib/git-core/git-daemon";
+
 // `git daemon` serving one directory on 127.0.0.1.
 struct GitDaemon {
   pid_t pid = 0;
@@ -232,8 +234,9 @@ struct GitDaemon {
     if (pid == 0) {
       oc::test::die_with_parent();
       std::string p = "--port=" + std::to_string(port), b = "--base-path=" + base;
-      ::execlp("git", "git", "daemon", "--listen=127.0.0.1", p.c_str(), b.c_str(), "--export-all",
-               "--reuseaddr", "--informative-errors", base.c_str(), static_cast<char*>(nullptr));
+      // git-daemon itself: `git daemon` would run it as a child that outlives the wrapper.
+      ::execl(kGitDaemon, kGitDaemon, "--listen=127.0.0.1", p.c_str(), b.c_str(), "--export-all",
+              "--reuseaddr", "--informative-errors", base.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     oc::test::wait_for_port(port);
@@ -247,7 +250,7 @@ struct GitDaemon {
 };
 
 TEST(Git, OverGitDaemon) {
-  if (!oc::test::executable("/usr/lib/git-core/git-daemon")) GTEST_SKIP() << "git-daemon not installed";
+  if (!oc::test::executable(kGitDaemon)) GTEST_SKIP() << "git-daemon not installed";
   Upstream up;
   GitDaemon daemon(fs::path(up.path()).parent_path().string());
   std::string url = "git://127.0.0.1:" + std::to_string(daemon.port) + "/" + fs::path(up.path()).filename().string();
