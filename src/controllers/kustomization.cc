@@ -203,45 +203,29 @@ crypto::sops::Format sops_format_for(const std::string& name) {
   return crypto::sops::format_for_path(name);
 }
 
-bool is_remote(const std::string& ref) {
-  size_t colon = ref.find("://");
-  return colon != std::string::npos && colon > 0 && colon + 3 < ref.size();
-}
-
-crypto::sops::IdentityList identity_list(const crypto::age::Identities& ids) {
-  crypto::sops::IdentityList list;
-  for (const auto& id : ids) list.push_back(id.get());
-  return list;
-}
-
 // Decrypts, into the build's in-memory overlay, every SOPS-encrypted file that a kustomization
 // reachable from a directory (through `resources` and `components` directories) names in a
-// secretGenerator (`files`, `envs`) or a patch (`path`). visit() is given the text of the build
-// directory's kustomization (the generated one) and reads the others from the artifact. Files
-// without the format's marker are left as they are; references that are missing, remote or
-// outside the artifact are left to the build to report.
+// secretGenerator (`files`, `envs`) or a patch (`path`). Kustomizations are read through the
+// build's file system (the build directory's is the generated one). Files without the format's
+// marker are left as they are; references that are missing, remote or outside the artifact are
+// not artifact files and are left to the build to report.
 class SourceDecryptor {
  public:
-  SourceDecryptor(const ArtifactTree& tree, TreeFileSystem& fs, const crypto::age::Identities& ids)
-      : tree_(tree), fs_(fs), ids_(identity_list(ids)) {}
+  SourceDecryptor(const ArtifactTree& tree, TreeFileSystem& fs, const crypto::sops::IdentityList& ids)
+      : tree_(tree), fs_(fs), ids_(ids) {}
 
-  core::Status visit(const std::string& dir, const std::string* text) {
+  core::Status visit(const std::string& dir) {
     if (!visited_dirs_.insert(dir).second) return core::Status();
-    std::string file;
-    if (!text) {
-      for (const char* k : kKustomizationFiles) {
-        if (tree_.files.count(join(dir, k))) {
-          file = join(dir, k);
-          text = &tree_.files.at(file);
-          break;
-        }
-      }
-      if (!text) return core::Status();
-    } else {
-      file = join(dir, "kustomization.yaml");
-    }
     core::ParseOptions po;
-    po.file = file;
+    std::optional<std::string> text;
+    for (const char* k : kKustomizationFiles) {
+      po.file = join(dir, k);
+      if (auto t = fs_.read_file("/" + po.file); t.ok()) {
+        text = std::move(*t);
+        break;
+      }
+    }
+    if (!text) return core::Status();
     po.comments = false;
     auto kus = core::parse_yaml(*text, po);
     if (!kus.ok() || !kus->is_mapping()) return core::Status();  // the build reports it
@@ -270,7 +254,7 @@ class SourceDecryptor {
     if (const Node* patches = kus->find("patches"); patches && patches->is_sequence()) {
       for (const auto& patch : patches->items()) {
         std::string path = kube::text(patch, {"path"});
-        if (path.empty() || is_remote(path)) continue;
+        if (path.empty()) continue;
         if (auto st = decrypt_file(dir, path, sops_format_for(path)); !st.ok()) return st;
       }
     }
@@ -281,7 +265,7 @@ class SourceDecryptor {
         if (!r.is_scalar()) continue;
         auto sub = clean_relative(join(dir, r.text()));
         if (!sub || !tree_.dirs.count(*sub)) continue;
-        if (auto st = visit(*sub, nullptr); !st.ok()) return st;
+        if (auto st = visit(*sub); !st.ok()) return st;
       }
     }
     return core::Status();
@@ -305,16 +289,15 @@ class SourceDecryptor {
 
   const ArtifactTree& tree_;
   TreeFileSystem& fs_;
-  crypto::sops::IdentityList ids_;
+  const crypto::sops::IdentityList& ids_;
   std::set<std::string> visited_dirs_, decrypted_;
 };
 
 // The data fields of a built Secret that hold a SOPS-encrypted document (a secretGenerator
 // file, say) are decrypted in place, into the format the field's name implies.
-core::Status decrypt_secret_fields(Node& secret, const crypto::age::Identities& ids) {
+core::Status decrypt_secret_fields(Node& secret, const crypto::sops::IdentityList& ids) {
   Node* data = secret.find("data");
   if (!data || !data->is_mapping()) return core::Status();
-  crypto::sops::IdentityList list = identity_list(ids);
   for (auto& e : data->entries()) {
     const std::string* key = core::key_text(e);
     if (!key || !e.value.is_scalar()) continue;
@@ -329,7 +312,7 @@ core::Status decrypt_secret_fields(Node& secret, const crypto::age::Identities& 
       }
     }
     if (!in) continue;
-    auto plain = crypto::sops::decrypt_document(*raw, *key, *in, sops_format_for(*key), {}, list);
+    auto plain = crypto::sops::decrypt_document(*raw, *key, *in, sops_format_for(*key), {}, ids);
     if (!plain.ok()) {
       return core::Error("failed to decrypt and format '" +
                          kube::text(secret, {"metadata", "namespace"}) + "/" +
@@ -457,20 +440,21 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
   auto kus = generate_kustomization(*tree, *dir, ks);
   if (!kus.ok()) return kus.error();
   auto fs = std::make_shared<TreeFileSystem>(tree);
-  const std::string kus_text = *kus;
   fs->overlay(join(*dir, "kustomization.yaml"), std::move(*kus));
   for (const char* other : {"kustomization.yml", "Kustomization"}) {
     if (tree->files.count(join(*dir, other))) fs->overlay(join(*dir, other), "");
   }
   bool decrypt = kube::at(ks, {"spec", "decryption"}) != nullptr;
   crypto::age::Identities ids;
+  crypto::sops::IdentityList id_list;
   if (decrypt) {
     auto got = decryption_identities(client_, ks);
     if (!got.ok()) return got.error();
     ids = std::move(*got);
+    for (const auto& id : ids) id_list.push_back(id.get());
     if (kube::text(ks, {"spec", "decryption", "provider"}) == "sops") {
-      SourceDecryptor sources(*tree, *fs, ids);
-      if (auto st = sources.visit(*dir, &kus_text); !st.ok()) return st.error();
+      SourceDecryptor sources(*tree, *fs, id_list);
+      if (auto st = sources.visit(*dir); !st.ok()) return st.error();
     }
   }
   kustomize::BuildOptions bo;
@@ -502,11 +486,10 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
         return core::Error(subject_of(obj) + " is SOPS encrypted, configuring decryption is required for this secret to be reconciled");
       }
       if (meta_value(obj, "kustomize.toolkit.fluxcd.io/decrypt") != "Disabled") {
-        crypto::sops::IdentityList list = identity_list(ids);
         auto json = core::write_json(obj);
         if (!json.ok()) return json.error();
         auto plain = crypto::sops::decrypt_document(*json, subject_of(obj), crypto::sops::Format::kJson,
-                                                    crypto::sops::Format::kJson, {}, list);
+                                                    crypto::sops::Format::kJson, {}, id_list);
         if (!plain.ok()) return core::Error("failed to decrypt " + subject_of(obj) + ": " + plain.error().message);
         auto parsed = core::parse_json(*plain);
         if (!parsed.ok()) return core::Error("failed to read the decrypted " + subject_of(obj));
@@ -514,7 +497,7 @@ core::Result<std::vector<Node>> KustomizationReconciler::build(const Node& ks, s
       }
     } else if (decrypt && kube::text(obj, {"kind"}) == "Secret" &&
                meta_value(obj, "kustomize.toolkit.fluxcd.io/decrypt") != "Disabled") {
-      if (auto st = decrypt_secret_fields(obj, ids); !st.ok()) return st.error();
+      if (auto st = decrypt_secret_fields(obj, id_list); !st.ok()) return st.error();
     }
     if (substitute && meta_value(obj, "kustomize.toolkit.fluxcd.io/substitute") != "disabled") {
       std::string text = core::write_yaml(obj);
